@@ -28,3 +28,8 @@ export function secretMatches(presented: string, storedHash: string): boolean {
   const b = Buffer.from(storedHash, 'base64url');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` has the shape of a UUID; lookups of anything else are a plain "not found". */
+export const isUuid = (value: string): boolean => UUID.test(value);

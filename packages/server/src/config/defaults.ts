@@ -1,0 +1,223 @@
+/**
+ * Every option Tessera reads, in one place: its type, default, environment variable and why.
+ * `loadConfig` validates all of them at start-up and fails with one clear message; unsafe
+ * settings are collected as warnings that the server logs once, loudly.
+ * docs/configuration.md is written from this table.
+ */
+import { TesseraError } from '../core/errors.js';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../core/model.js';
+
+type Kind = 'string' | 'integer' | 'duration' | 'boolean' | 'enum';
+
+interface OptionSpec {
+  env: string;
+  kind: Kind;
+  default: string;
+  doc: string;
+  values?: readonly string[];
+  min?: number;
+}
+
+export const OPTIONS = {
+  host: { env: 'TESSERA_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address to listen on.' },
+  port: { env: 'TESSERA_PORT', kind: 'integer', default: '8080', min: 0, doc: 'TCP port (0 picks a free one).' },
+  dataDir: {
+    env: 'TESSERA_DATA_DIR',
+    kind: 'string',
+    default: './data',
+    doc: 'Directory for the embedded SQLite database (tessera.db) and the master key file (master.key).',
+  },
+  databaseUrl: {
+    env: 'TESSERA_DATABASE_URL',
+    kind: 'string',
+    default: '',
+    doc: 'postgres://… to use PostgreSQL instead of the embedded SQLite store.',
+  },
+  issuer: {
+    env: 'TESSERA_ISSUER',
+    kind: 'string',
+    default: '',
+    doc: 'The `iss` of every token and the base of every published URL. Default: http://HOST:PORT.',
+  },
+  logLevel: {
+    env: 'TESSERA_LOG_LEVEL',
+    kind: 'enum',
+    default: 'info',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    doc: 'pino log level.',
+  },
+  accessTokenLifetime: {
+    env: 'TESSERA_ACCESS_TOKEN_LIFETIME',
+    kind: 'duration',
+    default: '10m',
+    min: 10_000,
+    doc: 'Lifetime of access tokens (e.g. 10m, 900s, 1h).',
+  },
+  keyAlgorithm: {
+    env: 'TESSERA_KEY_ALGORITHM',
+    kind: 'enum',
+    default: 'ES256',
+    values: KEY_ALGORITHMS,
+    doc: 'Algorithm of new signing keys: ES256, EdDSA (Ed25519) or RS256.',
+  },
+  keyRotationInterval: {
+    env: 'TESSERA_KEY_ROTATION_INTERVAL',
+    kind: 'duration',
+    default: '30d',
+    min: 3_600_000,
+    doc: 'How long a signing key stays active before its successor takes over.',
+  },
+  keyPublishAhead: {
+    env: 'TESSERA_KEY_PUBLISH_AHEAD',
+    kind: 'duration',
+    default: '24h',
+    min: 0,
+    doc: 'How long a new key is published in the JWKS before it signs anything.',
+  },
+  keyRetireGrace: {
+    env: 'TESSERA_KEY_RETIRE_GRACE',
+    kind: 'duration',
+    default: '1h',
+    min: 0,
+    doc: 'How long a retired key stays published after the last token it signed has expired.',
+  },
+  tokenRateLimit: {
+    env: 'TESSERA_TOKEN_RATE_LIMIT',
+    kind: 'integer',
+    default: '100000',
+    min: 1,
+    doc: 'Token requests per minute allowed per client.',
+  },
+  tokenFailureLimit: {
+    env: 'TESSERA_TOKEN_FAILURE_LIMIT',
+    kind: 'integer',
+    default: '20',
+    min: 1,
+    doc: 'Failed client authentications per minute allowed per IP address and per client_id.',
+  },
+  trustProxy: {
+    env: 'TESSERA_TRUST_PROXY',
+    kind: 'boolean',
+    default: 'false',
+    doc: 'Trust X-Forwarded-For/-Proto (only behind a reverse proxy you run).',
+  },
+  eventRetention: {
+    env: 'TESSERA_EVENT_RETENTION',
+    kind: 'duration',
+    default: '7d',
+    min: 3_600_000,
+    doc: 'How long event-log rows are kept (at least the longest token lifetime).',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | null;
+  issuer: string;
+  logLevel: string;
+  accessTokenLifetimeMs: number;
+  keyAlgorithm: KeyAlgorithm;
+  keyRotationIntervalMs: number;
+  keyPublishAheadMs: number;
+  keyRetireGraceMs: number;
+  tokenRateLimit: number;
+  tokenFailureLimit: number;
+  trustProxy: boolean;
+  eventRetentionMs: number;
+  /** Unsafe settings, logged once at start. */
+  warnings: string[];
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `10m`, `24h`, `30d`, `250ms`, or a bare number of seconds. */
+export function parseDuration(value: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1000);
+}
+
+type Raw = Partial<Record<keyof typeof OPTIONS, string | number | boolean>>;
+
+/**
+ * Reads options from (highest first) the environment, the JSON config file named by
+ * TESSERA_CONFIG (keys as in OPTIONS), then defaults.
+ */
+export function loadConfig(env: Record<string, string | undefined>, file: Raw = {}): Config {
+  const errors: string[] = [];
+  const read = (key: keyof typeof OPTIONS): string => {
+    const spec: OptionSpec = OPTIONS[key];
+    const value = env[spec.env] ?? file[key];
+    return value === undefined ? spec.default : String(value);
+  };
+  const integer = (key: keyof typeof OPTIONS): number => {
+    const spec: OptionSpec = OPTIONS[key];
+    const raw = read(key);
+    const n = spec.kind === 'duration' ? parseDuration(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
+    if (n === undefined || !Number.isSafeInteger(n) || n < (spec.min ?? 0)) {
+      errors.push(`${spec.env}=${JSON.stringify(raw)} is not a valid ${spec.kind}${spec.min ? ` (minimum ${spec.min})` : ''}`);
+      return 0;
+    }
+    return n;
+  };
+  const choice = <T extends string>(key: keyof typeof OPTIONS): T => {
+    const spec: OptionSpec = OPTIONS[key];
+    const raw = read(key);
+    if (!spec.values?.includes(raw)) errors.push(`${spec.env} must be one of ${spec.values?.join(', ')}`);
+    return raw as T;
+  };
+  const bool = (key: keyof typeof OPTIONS): boolean => {
+    const raw = read(key);
+    if (!['true', 'false', '1', '0'].includes(raw)) errors.push(`${OPTIONS[key].env} must be true or false`);
+    return raw === 'true' || raw === '1';
+  };
+
+  const host = read('host');
+  const port = integer('port');
+  if (port > 65_535) errors.push('TESSERA_PORT must be at most 65535');
+  const warnings: string[] = [];
+  let issuer = read('issuer');
+  if (issuer === '') issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    const url = new URL(issuer);
+    if (url.search || url.hash) errors.push('TESSERA_ISSUER must not have a query or fragment (RFC 8414 §2)');
+    if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      warnings.push(`issuer ${issuer} is not https: tokens and secrets would cross the network in clear`);
+    }
+    issuer = issuer.replace(/\/+$/, '');
+  } catch {
+    errors.push(`TESSERA_ISSUER=${JSON.stringify(issuer)} is not an absolute URL`);
+  }
+  const databaseUrl = read('databaseUrl') || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) errors.push('TESSERA_DATABASE_URL must start with postgres://');
+
+  const config: Config = {
+    host,
+    port,
+    dataDir: read('dataDir'),
+    databaseUrl,
+    issuer,
+    logLevel: choice('logLevel'),
+    accessTokenLifetimeMs: integer('accessTokenLifetime'),
+    keyAlgorithm: choice<KeyAlgorithm>('keyAlgorithm'),
+    keyRotationIntervalMs: integer('keyRotationInterval'),
+    keyPublishAheadMs: integer('keyPublishAhead'),
+    keyRetireGraceMs: integer('keyRetireGrace'),
+    tokenRateLimit: integer('tokenRateLimit'),
+    tokenFailureLimit: integer('tokenFailureLimit'),
+    trustProxy: bool('trustProxy'),
+    eventRetentionMs: integer('eventRetention'),
+    warnings,
+  };
+  if (config.accessTokenLifetimeMs > 24 * 3_600_000) warnings.push('access tokens live longer than 24 h');
+  if (config.keyPublishAheadMs >= config.keyRotationIntervalMs) {
+    errors.push('TESSERA_KEY_PUBLISH_AHEAD must be shorter than TESSERA_KEY_ROTATION_INTERVAL');
+  }
+  if (config.eventRetentionMs < config.accessTokenLifetimeMs) {
+    errors.push('TESSERA_EVENT_RETENTION must be at least TESSERA_ACCESS_TOKEN_LIFETIME');
+  }
+  if (errors.length > 0) throw new TesseraError('ERR_CONFIG', `invalid configuration:\n  - ${errors.join('\n  - ')}`);
+  return config;
+}

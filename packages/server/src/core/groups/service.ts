@@ -1,0 +1,170 @@
+import { type Actor, type CoreContext, checkVersion, commit, conflictLost } from '../context.js';
+import { invalid, notFound } from '../errors.js';
+import { isUuid, uuidv7 } from '../ids.js';
+import type { Group, ListOptions, NewLogEvent, Page } from '../model.js';
+import type { GroupFilter, Tx } from '../ports.js';
+import { accessChanged } from '../users/access.js';
+import { optionalText, text } from '../validate.js';
+
+export interface GroupInput {
+  displayName: string;
+  externalId?: string | null;
+}
+
+const groupEvent = (group: Group, type: NewLogEvent['type'], data: Record<string, unknown> = {}): NewLogEvent => ({
+  type,
+  subjectType: 'group',
+  subjectId: group.id,
+  subjectVersion: group.version,
+  data: { displayName: group.displayName, ...data },
+});
+
+export async function createGroup(ctx: CoreContext, actor: Actor, input: GroupInput): Promise<Group> {
+  const displayName = text(input.displayName, 'displayName');
+  const externalId = optionalText(input.externalId, 'externalId');
+  return commit(ctx, async (tx, now) => {
+    const group: Group = {
+      id: uuidv7(now.getTime()),
+      displayName,
+      externalId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertGroup(group);
+    return {
+      result: group,
+      changes: [
+        {
+          actor,
+          action: 'group.created',
+          targetType: 'group',
+          targetId: group.id,
+          summary: { displayName },
+          events: [groupEvent(group, 'group.created')],
+        },
+      ],
+    };
+  });
+}
+
+export async function updateGroup(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  changes: Partial<GroupInput>,
+  options: { ifVersion?: number } = {},
+): Promise<Group> {
+  return commit(ctx, async (tx, now) => {
+    const before = await loadGroup(tx, id);
+    checkVersion('group', before.version, options.ifVersion);
+    const after: Group = {
+      ...before,
+      displayName: 'displayName' in changes ? text(changes.displayName, 'displayName') : before.displayName,
+      externalId: 'externalId' in changes ? optionalText(changes.externalId, 'externalId') : before.externalId,
+    };
+    const changed = (['displayName', 'externalId'] as const).filter((k) => after[k] !== before[k]);
+    if (changed.length === 0) return { result: before, changes: [] };
+    after.version = before.version + 1;
+    after.updatedAt = now;
+    if (!(await tx.updateGroup(after, before.version))) throw conflictLost('group');
+    return {
+      result: after,
+      changes: [
+        {
+          actor,
+          action: 'group.updated',
+          targetType: 'group',
+          targetId: id,
+          summary: { changed },
+          events: [groupEvent(after, 'group.updated', { changed })],
+        },
+      ],
+    };
+  });
+}
+
+/** Deleting a group is one event: members lose its roles through the catalog, not one write each. */
+export async function deleteGroup(ctx: CoreContext, actor: Actor, id: string, options: { ifVersion?: number } = {}) {
+  await commit(ctx, async (tx) => {
+    const group = await loadGroup(tx, id);
+    checkVersion('group', group.version, options.ifVersion);
+    await tx.deleteGroup(id);
+    return {
+      result: undefined,
+      changes: [
+        {
+          actor,
+          action: 'group.deleted',
+          targetType: 'group',
+          targetId: id,
+          summary: { displayName: group.displayName },
+          events: [groupEvent({ ...group, version: group.version + 1 }, 'group.deleted')],
+        },
+      ],
+    };
+  });
+}
+
+export async function getGroup(ctx: CoreContext, id: string): Promise<Group> {
+  return loadGroup(ctx.store, id);
+}
+
+export const listGroups = (ctx: CoreContext, options: ListOptions & { filter?: GroupFilter }): Promise<Page<Group>> =>
+  ctx.store.listGroups(options);
+
+export async function listGroupMembers(ctx: CoreContext, id: string, options: ListOptions): Promise<Page<string>> {
+  await loadGroup(ctx.store, id);
+  return ctx.store.listGroupMembers(id, options);
+}
+
+/** Most members one request may add or remove; larger changes are split by the caller. */
+export const MAX_MEMBER_CHANGE = 10_000;
+
+/**
+ * Adds or removes members. Each affected user's own grants change, so each gets an `aver` bump
+ * and a `user.access_changed` event; users already in (or not in) the group are left alone.
+ */
+export async function changeMembers(
+  ctx: CoreContext,
+  actor: Actor,
+  groupId: string,
+  operation: 'add' | 'remove',
+  userIds: readonly string[],
+): Promise<string[]> {
+  if (userIds.length > MAX_MEMBER_CHANGE) throw invalid(`at most ${MAX_MEMBER_CHANGE} members per request`, 'members');
+  const unique = [...new Set(userIds)];
+  return commit(ctx, async (tx) => {
+    const group = await loadGroup(tx, groupId);
+    const changed =
+      operation === 'add' ? await tx.addGroupMembers(groupId, unique) : await tx.removeGroupMembers(groupId, unique);
+    if (changed.length === 0) return { result: changed, changes: [] };
+    const events: NewLogEvent[] = [];
+    for (const userId of changed) {
+      const access = await accessChanged(tx, userId, {
+        reason: operation === 'add' ? 'group.member_added' : 'group.member_removed',
+        group: group.displayName,
+      });
+      if (access) events.push(access.event);
+    }
+    return {
+      result: changed,
+      changes: [
+        {
+          actor,
+          action: operation === 'add' ? 'group.members_added' : 'group.members_removed',
+          targetType: 'group',
+          targetId: groupId,
+          summary: { count: changed.length, users: changed.slice(0, 100) },
+          events,
+        },
+      ],
+    };
+  });
+}
+
+export async function loadGroup(tx: Pick<Tx, 'getGroup'>, id: string): Promise<Group> {
+  const group = isUuid(id) ? await tx.getGroup(id) : undefined;
+  if (!group) throw notFound('group', id);
+  return group;
+}

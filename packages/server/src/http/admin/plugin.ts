@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CoreContext } from '../../core/context.js';
+import { TesseraError } from '../../core/errors.js';
+import { anyGrants } from '../../core/permissions.js';
+import { applicationRoutes } from './applications.js';
+import { auditRoutes } from './audit.js';
+import { clientRoutes } from './clients.js';
+import { groupRoutes } from './groups.js';
+import { type KeyAdmin, keyRoutes } from './keys.js';
+import { adminErrorHandler } from './problem.js';
+import { roleRoutes } from './roles.js';
+import { userRoutes } from './users.js';
+
+/** What a verified admin token tells the API about its caller. */
+export interface AdminPrincipal {
+  clientId: string;
+  sub: string;
+  permissions: string[];
+}
+
+export interface AdminOptions {
+  ctx: CoreContext;
+  keys: KeyAdmin;
+  /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
+  authenticate(token: string): Promise<AdminPrincipal>;
+}
+
+/** The permission every admin API call requires (RFC 9068 tokens with aud urn:tessera:admin). */
+export const ADMIN_PERMISSION = 'tessera:admin';
+
+/**
+ * `/admin/v1`: CRUD for users, groups, roles, grants, applications, clients, keys, audit.
+ * Only Tessera's own access tokens carrying `tessera:admin` get in.
+ */
+export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
+  app.setErrorHandler(adminErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    adminErrorHandler(new TesseraError('ERR_NOT_FOUND', `no route ${request.method} ${request.url}`), request, reply),
+  );
+  app.decorateRequest('actor', undefined as unknown as FastifyRequest['actor']);
+  app.addHook('onRequest', async (request) => {
+    const principal = await options.authenticate(bearerToken(request));
+    if (!anyGrants(principal.permissions, ADMIN_PERMISSION)) {
+      throw new TesseraError('ERR_FORBIDDEN', `the token lacks the ${ADMIN_PERMISSION} permission`);
+    }
+    request.actor = { type: 'client', id: principal.clientId, sourceIp: request.ip };
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+  });
+
+  userRoutes(app, options.ctx);
+  groupRoutes(app, options.ctx);
+  roleRoutes(app, options.ctx);
+  applicationRoutes(app, options.ctx);
+  clientRoutes(app, options.ctx);
+  auditRoutes(app, options.ctx);
+  keyRoutes(app, options.keys);
+}
+
+/** RFC 6750 §2.1: `Authorization: Bearer <token>`; no query-string or body tokens. */
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new TesseraError('ERR_UNAUTHENTICATED', 'missing bearer token');
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!match?.[1]) throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed Authorization header; expected Bearer');
+  return match[1];
+}

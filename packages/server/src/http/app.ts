@@ -1,0 +1,86 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/defaults.js';
+import type { CoreContext } from '../core/context.js';
+import { TesseraError } from '../core/errors.js';
+import type { KeyRing } from '../core/keys/keyring.js';
+import type { TokenService } from '../core/tokens/token-service.js';
+import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
+import { TESSERA_APPLICATION } from '../core/applications/service.js';
+import { adminPlugin } from './admin/plugin.js';
+import { oauthRoutes } from './oauth/token.js';
+import { wellKnownRoutes } from './well-known/plugin.js';
+
+export interface AppDeps {
+  config: Config;
+  ctx: CoreContext;
+  keyRing: KeyRing;
+  tokens: TokenService;
+  logger: Logger | false;
+}
+
+/** 1 MiB: the largest body any Tessera endpoint accepts (413 beyond). */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP application. Tests call this and use `app.inject()`; `server.ts` listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, ctx, keyRing, tokens } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger === false ? undefined : deps.logger,
+    logger: deps.logger === false ? false : undefined,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: false } },
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tessera admin API',
+        version: '1',
+        description:
+          'Every call needs `Authorization: Bearer <access token>` for audience urn:tessera:admin with permission tessera:admin.',
+      },
+      servers: [{ url: config.issuer }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    hideUntagged: true,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send({ error: status >= 500 ? 'server_error' : 'invalid_request' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Public: the API's shape is no secret, and clients generate code from it.
+  app.get('/admin/v1/openapi.json', async () => app.swagger());
+
+  await app.register(wellKnownRoutes, { keyRing, issuer: config.issuer });
+  await app.register(oauthRoutes, { tokens });
+  await app.register(
+    async (admin) => {
+      await adminPlugin(admin, {
+        ctx,
+        keys: keyRing,
+        authenticate: async (token) => {
+          const claims = await verifyAccessToken(keyRing, { issuer: config.issuer, audience: TESSERA_APPLICATION.audience }, token);
+          const permissions = Array.isArray(claims.permissions) ? claims.permissions.filter((p) => typeof p === 'string') : [];
+          if (typeof claims.client_id !== 'string' || typeof claims.sub !== 'string') {
+            throw new TesseraError('ERR_UNAUTHENTICATED', 'token lacks client_id or sub');
+          }
+          return { clientId: claims.client_id, sub: claims.sub, permissions };
+        },
+      });
+    },
+    { prefix: '/admin/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * Opens everything the server and the local CLI share: the store (migrated), the core context,
+ * the master key, the vault and the key ring. Both call exactly this, so a CLI command and an
+ * HTTP request run through the same core services.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/defaults.js';
+import type { CoreContext } from './core/context.js';
+import { EventBus } from './core/events.js';
+import { KeyRing } from './core/keys/keyring.js';
+import { createKeyVault } from './core/keys/vault.js';
+import { type Clock, type Store, systemClock } from './core/ports.js';
+import { loadMasterKey } from './master-key.js';
+import { openStore } from './store/open.js';
+
+export interface Runtime {
+  config: Config;
+  store: Store;
+  ctx: CoreContext;
+  keyRing: KeyRing;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, options: { clock?: Clock; migrate?: boolean } = {}): Promise<Runtime> {
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir });
+  const store = await openStore(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqlitePath: join(config.dataDir, 'tessera.db') },
+  );
+  try {
+    if (options.migrate !== false) await store.migrate();
+    return createRuntime(config, store, masterKey, options.clock);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** Wires a runtime around a store that is already open and migrated (tests use this directly). */
+export function createRuntime(config: Config, store: Store, masterKey: Uint8Array, clock: Clock = systemClock): Runtime {
+  const ctx: CoreContext = { store, clock, bus: new EventBus() };
+  const keyRing = new KeyRing({
+    store,
+    vault: createKeyVault(masterKey),
+    clock,
+    bus: ctx.bus,
+    algorithm: config.keyAlgorithm,
+    rotationIntervalMs: config.keyRotationIntervalMs,
+    publishAheadMs: config.keyPublishAheadMs,
+    maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+    retireGraceMs: config.keyRetireGraceMs,
+  });
+  return { config, store, ctx, keyRing, close: () => store.close() };
+}

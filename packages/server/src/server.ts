@@ -1,0 +1,98 @@
+/**
+ * `tessera serve`: composes the runtime, the HTTP app and the schedules, then listens.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/defaults.js';
+import { bootstrap } from './core/bootstrap.js';
+import { TokenService } from './core/tokens/token-service.js';
+import { buildApp } from './http/app.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+export interface RunningServer {
+  url: string;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Where the one-time bootstrap credentials go (default: stdout). */
+  print?: (line: string) => void;
+  /** An already-open runtime (tests); by default one is opened from the config. */
+  runtime?: Runtime;
+}
+
+/** Never log these: tokens and credentials travel in them. */
+export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.client_secret', '*.password'];
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  for (const warning of config.warnings) logger.warn(`UNSAFE CONFIGURATION: ${warning}`);
+
+  const runtime = options.runtime ?? (await openRuntime(config));
+  const { ctx, keyRing, store } = runtime;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    await keyRing.tick();
+    const admin = await bootstrap(ctx);
+    if (admin) {
+      print(
+        [
+          '',
+          'Tessera bootstrap admin client (shown once, store it now):',
+          `  client_id:     ${admin.client.clientId}`,
+          `  client_secret: ${admin.clientSecret}`,
+          'Lost it? `tessera client create --admin --name NAME` mints another from this machine.',
+          '',
+        ].join('\n'),
+      );
+    }
+    const tokens = new TokenService({
+      store,
+      keyRing,
+      clock: ctx.clock,
+      bus: ctx.bus,
+      issuer: config.issuer,
+      accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+      rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
+      logger,
+    });
+    const app = await buildApp({ config, ctx, keyRing, tokens, logger });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+    const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+      const timer = setInterval(() => {
+        task().catch((err) => logger.error({ err }, `${what} failed`));
+      }, ms);
+      timer.unref();
+      timers.push(timer);
+    };
+    every(60_000, () => keyRing.tick(), 'key rotation');
+    every(3_600_000, () => store.pruneEvents(new Date(ctx.clock.now().getTime() - config.eventRetentionMs)), 'event pruning');
+
+    print(`Tessera listening on ${url} (store: ${store.dialect}, issuer: ${config.issuer})`);
+    print(`  token endpoint  ${url}/oauth2/token`);
+    print(`  JWKS            ${url}/.well-known/jwks.json`);
+    print(`  discovery       ${url}/.well-known/oauth-authorization-server`);
+    print(`  admin API       ${url}/admin/v1  (OpenAPI: ${url}/admin/v1/openapi.json)`);
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        await app.close();
+        await runtime.close();
+      })();
+      return closing;
+    };
+    return { url, runtime, close };
+  } catch (err) {
+    for (const timer of timers) clearInterval(timer);
+    await runtime.close();
+    throw err;
+  }
+}

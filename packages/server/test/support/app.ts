@@ -1,0 +1,95 @@
+/**
+ * A whole Tessera (store of the given dialect, key ring, token service, HTTP app) for HTTP-level
+ * tests through `app.inject()`, plus an admin token obtained through the real token endpoint.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/defaults.js';
+import { bootstrap } from '../../src/core/bootstrap.js';
+import type { Clock } from '../../src/core/ports.js';
+import { TokenService } from '../../src/core/tokens/token-service.js';
+import { buildApp } from '../../src/http/app.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { type Dialect, openTestStore } from './stores.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  runtime: Runtime;
+  adminClientId: string;
+  adminSecret: string;
+  /** A fresh admin access token. */
+  adminToken(): Promise<string>;
+  /** JSON request to the admin API with the admin token. */
+  admin(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<InjectResult>;
+  close(): Promise<void>;
+}
+
+export interface InjectResult {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test convenience for reading response JSON
+  json: any;
+}
+
+export async function startTestApp(
+  dialect: Dialect,
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
+  const { store, cleanup } = await openTestStore(dialect);
+  const config = loadConfig({ TESSERA_ISSUER: 'http://tessera.test', ...options.env });
+  const runtime = createRuntime(config, store, randomBytes(32), options.clock);
+  await runtime.keyRing.tick();
+  const created = await bootstrap(runtime.ctx);
+  if (!created) throw new Error('fresh store did not bootstrap');
+  const tokens = new TokenService({
+    store,
+    keyRing: runtime.keyRing,
+    clock: runtime.ctx.clock,
+    bus: runtime.ctx.bus,
+    issuer: config.issuer,
+    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+    rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
+    logger: false,
+  });
+  const app = await buildApp({ config, ctx: runtime.ctx, keyRing: runtime.keyRing, tokens, logger: false });
+  const basic = Buffer.from(`${created.client.clientId}:${created.clientSecret}`).toString('base64');
+  const adminToken = async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=client_credentials',
+    });
+    if (res.statusCode !== 200) throw new Error(`admin token: ${res.statusCode} ${res.body}`);
+    return res.json().access_token as string;
+  };
+  let token = await adminToken();
+  return {
+    app,
+    runtime,
+    adminClientId: created.client.clientId,
+    adminSecret: created.clientSecret,
+    adminToken,
+    async admin(method, path, body, headers = {}) {
+      const res = await app.inject({
+        method: method as 'GET',
+        url: `/admin/v1${path}`,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      let json: unknown;
+      try {
+        json = res.body ? JSON.parse(res.body) : undefined;
+      } catch {
+        json = undefined;
+      }
+      if (res.statusCode === 401) token = await adminToken();
+      return { status: res.statusCode, headers: res.headers, body: res.body, json };
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
