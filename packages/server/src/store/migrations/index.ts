@@ -1,0 +1,26 @@
+/**
+ * Every migration, listed in code rather than found by scanning a folder, so the compiled
+ * `dist/` runs them without knowing where its source files are. Kysely applies them in
+ * name order; names never change once released.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../schema.js';
+import { initial } from './0001-initial.js';
+
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initial(dialect),
+  };
+}
+
+export class StaticMigrationProvider implements MigrationProvider {
+  readonly #dialect: StoreDialect;
+
+  constructor(dialect: StoreDialect) {
+    this.#dialect = dialect;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.#dialect);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Store } from '../core/ports.js';
+import { openPostgres } from './dialects/postgres.js';
+import { openSqlite } from './dialects/sqlite.js';
+import { createKyselyStore } from './kysely-store.js';
+
+export interface OpenStoreOptions {
+  /** A `postgres://` or `postgresql://` URL selects PostgreSQL. */
+  databaseUrl?: string;
+  /** The SQLite file used when no PostgreSQL URL is given; `:memory:` for a throw-away store. */
+  sqlitePath?: string;
+  /** PostgreSQL schema to work in (created if missing); the server's default otherwise. */
+  postgresSchema?: string;
+}
+
+/**
+ * Opens the store the options point at. Runs no migrations: call `store.migrate()` (the
+ * server does so at start-up, the CLI before its first write).
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const { databaseUrl, sqlitePath, postgresSchema } = options;
+  if (databaseUrl !== undefined && databaseUrl !== '') {
+    if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+      throw new TypeError('databaseUrl must be a postgres:// or postgresql:// URL');
+    }
+    return createKyselyStore(await openPostgres(databaseUrl, postgresSchema), 'postgres');
+  }
+  if (sqlitePath === undefined || sqlitePath === '') {
+    throw new TypeError('openStore needs a PostgreSQL databaseUrl or a sqlitePath');
+  }
+  return createKyselyStore(openSqlite(sqlitePath), 'sqlite');
+}

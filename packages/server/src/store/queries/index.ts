@@ -1,0 +1,29 @@
+/** Every query of the Queries port, over a root database or a transaction alike. */
+import type { Queries } from '../../core/ports.js';
+import type { StoreDialect } from '../schema.js';
+import { accessQueries } from './access.js';
+import { applicationQueries } from './applications.js';
+import { clientQueries } from './clients.js';
+import { grantQueries } from './grants.js';
+import { groupQueries } from './groups.js';
+import { journalQueries } from './journal.js';
+import { keyQueries } from './keys.js';
+import { metaQueries } from './meta.js';
+import { roleQueries } from './roles.js';
+import type { Db } from './shared.js';
+import { userQueries } from './users.js';
+
+export function queries(db: Db, dialect: StoreDialect): Queries {
+  return {
+    ...userQueries(db),
+    ...groupQueries(db),
+    ...roleQueries(db),
+    ...grantQueries(db),
+    ...accessQueries(db),
+    ...applicationQueries(db),
+    ...clientQueries(db),
+    ...keyQueries(db),
+    ...journalQueries(db, dialect),
+    ...metaQueries(db),
+  };
+}

@@ -1,0 +1,173 @@
+import { type Selectable, sql } from 'kysely';
+import type { ActorType, AuditEntry, EventType, LogEvent } from '../../core/model.js';
+import type { Queries } from '../../core/ports.js';
+import { mapErrors } from '../errors.js';
+import type { AuditLogTable, EventsTable, StoreDialect } from '../schema.js';
+import { type Db, fromMillis, parseJson, toMillis } from './shared.js';
+
+type JournalQueries = Pick<
+  Queries,
+  | 'lockJournal'
+  | 'lastAudit'
+  | 'insertAudit'
+  | 'listAudit'
+  | 'insertEvent'
+  | 'readEvents'
+  | 'lastEventPosition'
+  | 'pruneEvents'
+>;
+
+/** 'tess' in ASCII: the first key of the journal's advisory lock; the second is the schema. */
+const JOURNAL_LOCK = 0x74657373;
+
+export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
+  return {
+    /**
+     * Why this makes event positions commit-ordered: positions come from a counter that is
+     * read when the row is inserted, but rows become visible when their transaction commits.
+     * Two writers could take positions 7 and 8 and commit 8 first; a reader that saw 8 and
+     * resumes "after 8" would never see 7. Holding one journal lock from before the insert
+     * until commit means a transaction takes its positions only after every earlier journal
+     * writer has committed (or rolled back), so positions are handed out in commit order.
+     *
+     * PostgreSQL: a transaction-scoped advisory lock, released by commit or rollback after the
+     * commit is visible. Keyed by schema too, so deployments sharing a database in different
+     * schemas do not wait on each other. SQLite: nothing to do; every store transaction starts
+     * with BEGIN IMMEDIATE and so already holds the database's single write lock.
+     */
+    async lockJournal() {
+      if (!db.isTransaction) throw new TypeError('lockJournal() must be called inside store.transaction()');
+      if (dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(${sql.lit(JOURNAL_LOCK)}, hashtext(current_schema()))`.execute(
+          db,
+        );
+      }
+    },
+
+    async lastAudit() {
+      const row = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && auditFromRow(row);
+    },
+
+    insertAudit: (entry) =>
+      mapErrors(async () => {
+        const row = await db
+          .insertInto('audit_log')
+          .values({
+            id: entry.id,
+            at: toMillis(entry.at),
+            actor_type: entry.actorType,
+            actor_id: entry.actorId,
+            action: entry.action,
+            target_type: entry.targetType,
+            target_id: entry.targetId,
+            source_ip: entry.sourceIp,
+            summary: JSON.stringify(entry.summary),
+            prev_hash: entry.prevHash,
+            hash: entry.hash,
+          })
+          .returning('seq')
+          .executeTakeFirstOrThrow();
+        return { ...entry, seq: Number(row.seq) };
+      }),
+
+    async listAudit({ limit, filter = {} }) {
+      checkLimit(limit);
+      let query = db.selectFrom('audit_log').selectAll().orderBy('seq').limit(limit);
+      if (filter.afterSeq !== undefined) query = query.where('seq', '>', filter.afterSeq);
+      if (filter.targetType !== undefined) query = query.where('target_type', '=', filter.targetType);
+      if (filter.targetId !== undefined) query = query.where('target_id', '=', filter.targetId);
+      if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+      return (await query.execute()).map(auditFromRow);
+    },
+
+    async insertEvent(event, at) {
+      const row = await db
+        .insertInto('events')
+        .values({
+          type: event.type,
+          subject_type: event.subjectType,
+          subject_id: event.subjectId,
+          subject_version: event.subjectVersion,
+          data: JSON.stringify(event.data),
+          at: toMillis(at),
+        })
+        .returning('position')
+        .executeTakeFirstOrThrow();
+      return { ...event, position: Number(row.position), at: new Date(at.getTime()) };
+    },
+
+    async readEvents(after, limit) {
+      checkLimit(limit);
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('position', '>', after)
+        .orderBy('position')
+        .limit(limit)
+        .execute();
+      return rows.map(eventFromRow);
+    },
+
+    async lastEventPosition() {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('position').as('last'))
+        .executeTakeFirst();
+      return Number(row?.last ?? 0);
+    },
+
+    async pruneEvents(before) {
+      // The newest event always stays, even when old: it holds the high-water mark that
+      // lastEventPosition() reports, so a reader starting "from now" never restarts at 0.
+      const result = await db
+        .deleteFrom('events')
+        .where('at', '<', toMillis(before))
+        .where('position', '<', (eb) =>
+          eb.selectFrom('events').select((eb) => eb.fn.max('position').as('last')),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new TypeError(`limit must be a positive integer, got ${limit}`);
+}
+
+function auditFromRow(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    at: fromMillis(row.at),
+    actorType: row.actor_type as ActorType,
+    actorId: row.actor_id,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    sourceIp: row.source_ip,
+    summary: parseJson<Record<string, unknown>>(row.summary),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function eventFromRow(row: Selectable<EventsTable>): LogEvent {
+  return {
+    position: Number(row.position),
+    type: row.type as EventType,
+    subjectType: row.subject_type as LogEvent['subjectType'],
+    subjectId: row.subject_id,
+    subjectVersion: row.subject_version,
+    data: parseJson<Record<string, unknown>>(row.data),
+    at: fromMillis(row.at),
+  };
+}

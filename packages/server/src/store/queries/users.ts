@@ -1,0 +1,129 @@
+import type { Email, PersonName, User } from '../../core/model.js';
+import type { Queries } from '../../core/ports.js';
+import { mapErrors } from '../errors.js';
+import { afterId, fetchSize, toPage } from '../pagination.js';
+import type { UsersTable } from '../schema.js';
+import { atomic, changed, type Db, fromFlag, fromMillis, parseJson, toFlag, toMillis } from './shared.js';
+
+type UserQueries = Pick<
+  Queries,
+  'insertUser' | 'updateUser' | 'deleteUser' | 'getUser' | 'getUserByUserName' | 'listUsers' | 'bumpAver'
+>;
+
+export function userQueries(db: Db): UserQueries {
+  return {
+    insertUser: (user) =>
+      mapErrors(() =>
+        atomic(db, async (db) => {
+          await db.insertInto('users').values(toRow(user)).execute();
+          await writeEmails(db, user);
+        }),
+      ),
+
+    updateUser: (user, expectedVersion) =>
+      mapErrors(() =>
+        atomic(db, async (db) => {
+          const { id, ...row } = toRow(user);
+          const result = await db
+            .updateTable('users')
+            .set(row)
+            .where('id', '=', id)
+            .where('version', '=', expectedVersion)
+            .executeTakeFirst();
+          if (!changed(result.numUpdatedRows)) return false;
+          await db.deleteFrom('user_emails').where('user_id', '=', id).execute();
+          await writeEmails(db, user);
+          return true;
+        }),
+      ),
+
+    async deleteUser(id) {
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+
+    async getUser(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async getUserByUserName(userName) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('user_name_lower', '=', userName.toLowerCase())
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+
+    async listUsers(options) {
+      const after = afterId(options);
+      const filter = options.filter ?? {};
+      let query = db.selectFrom('users').selectAll().orderBy('id').limit(fetchSize(options));
+      if (after !== undefined) query = query.where('id', '>', after);
+      if (filter.userName !== undefined)
+        query = query.where('user_name_lower', '=', filter.userName.toLowerCase());
+      if (filter.externalId !== undefined) query = query.where('external_id', '=', filter.externalId);
+      if (filter.active !== undefined) query = query.where('active', '=', toFlag(filter.active));
+      if (filter.email !== undefined) {
+        const email = filter.email.toLowerCase();
+        query = query.where('id', 'in', (eb) =>
+          eb.selectFrom('user_emails').select('user_id').where('value_lower', '=', email),
+        );
+      }
+      return toPage((await query.execute()).map(fromRow), options, (user) => user.id);
+    },
+
+    async bumpAver(userId) {
+      const row = await db
+        .updateTable('users')
+        .set((eb) => ({ aver: eb('aver', '+', 1) }))
+        .where('id', '=', userId)
+        .returning('aver')
+        .executeTakeFirst();
+      return row?.aver;
+    },
+  };
+}
+
+async function writeEmails(db: Db, user: User): Promise<void> {
+  const values = [...new Set(user.emails.map((email) => email.value.toLowerCase()))];
+  if (values.length === 0) return;
+  await db
+    .insertInto('user_emails')
+    .values(values.map((value_lower) => ({ user_id: user.id, value_lower })))
+    .execute();
+}
+
+function toRow(user: User): UsersTable {
+  return {
+    id: user.id,
+    user_name: user.userName,
+    user_name_lower: user.userName.toLowerCase(),
+    external_id: user.externalId,
+    name: JSON.stringify(user.name),
+    display_name: user.displayName,
+    emails: JSON.stringify(user.emails),
+    active: toFlag(user.active),
+    aver: user.aver,
+    version: user.version,
+    created_at: toMillis(user.createdAt),
+    updated_at: toMillis(user.updatedAt),
+  };
+}
+
+function fromRow(row: UsersTable): User {
+  return {
+    id: row.id,
+    userName: row.user_name,
+    externalId: row.external_id,
+    name: parseJson<PersonName>(row.name),
+    displayName: row.display_name,
+    emails: parseJson<Email[]>(row.emails),
+    active: fromFlag(row.active),
+    aver: row.aver,
+    version: row.version,
+    createdAt: fromMillis(row.created_at),
+    updatedAt: fromMillis(row.updated_at),
+  };
+}

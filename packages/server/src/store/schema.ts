@@ -1,0 +1,164 @@
+/**
+ * Row shapes of the tables, as Kysely sees them. Shared by both dialects: times are epoch
+ * milliseconds (`bigint` in PostgreSQL, read back as number), booleans are 0/1 integers and
+ * structured values are JSON text, so one row mapper serves SQLite and PostgreSQL alike.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  user_name: string;
+  /** `user_name` lower-cased; unique, so userName is unique case-insensitively. */
+  user_name_lower: string;
+  external_id: string | null;
+  /** JSON PersonName. */
+  name: string;
+  display_name: string | null;
+  /** JSON Email[]. */
+  emails: string;
+  active: number;
+  aver: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per distinct lower-cased email of a user, for case-insensitive email lookup. */
+export interface UserEmailsTable {
+  user_id: string;
+  value_lower: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  display_name: string;
+  display_name_lower: string;
+  external_id: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface RolesTable {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RolePermissionsTable {
+  role_id: string;
+  permission: string;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role_id: string;
+}
+
+export interface GroupRolesTable {
+  group_id: string;
+  role_id: string;
+}
+
+export interface ClientRolesTable {
+  /** The client's internal id (`clients.id`), not its public OAuth client_id. */
+  client_id: string;
+  role_id: string;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  name: string;
+  audience: string;
+  namespace: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClientsTable {
+  id: string;
+  client_id: string;
+  name: string;
+  secret_hash: string;
+  /** JSON GrantType[]. */
+  grant_types: string;
+  default_audience: string | null;
+  enabled: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  /** JSON public JWK. */
+  public_jwk: string;
+  private_key_sealed: string;
+  created_at: number;
+  activate_at: number;
+  retired_at: number | null;
+  remove_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  source_ip: string | null;
+  /** JSON object. */
+  summary: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EventsTable {
+  position: Generated<number>;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  subject_version: number;
+  /** JSON object. */
+  data: string;
+  at: number;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_emails: UserEmailsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  user_roles: UserRolesTable;
+  group_roles: GroupRolesTable;
+  client_roles: ClientRolesTable;
+  applications: ApplicationsTable;
+  clients: ClientsTable;
+  signing_keys: SigningKeysTable;
+  audit_log: AuditLogTable;
+  events: EventsTable;
+  meta: MetaTable;
+}
+
+export type StoreDialect = 'sqlite' | 'postgres';
