@@ -33,6 +33,8 @@ export const TEST_DATABASE_URL =
 
 export interface TestStore {
   store: Store;
+  /** Where the data lives: the SQLite file, or the PostgreSQL schema in TEST_DATABASE_URL. */
+  location: { dialect: 'sqlite'; sqlitePath: string } | { dialect: 'postgres'; postgresSchema: string };
   /** Opens another Store on the same database (a second connection or pool), migrated. */
   reopen(): Promise<Store>;
   /** Closes every store opened here and deletes the database (file or schema). */
@@ -75,6 +77,7 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
     const sqlitePath = join(dir, 'tessera.db');
     return {
       store: await open({ sqlitePath }),
+      location: { dialect, sqlitePath },
       reopen: () => open({ sqlitePath }),
       async cleanup() {
         await closeAll();
@@ -87,6 +90,7 @@ export async function openTestStore(dialect: Dialect): Promise<TestStore> {
   const options = { databaseUrl: TEST_DATABASE_URL, postgresSchema };
   return {
     store: await open(options),
+    location: { dialect, postgresSchema },
     reopen: () => open(options),
     async cleanup() {
       await closeAll();
