@@ -5,25 +5,37 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Kysely, Migrator, sql } from 'kysely';
 import { TesseraError } from '../core/errors.js';
-import type { Store } from '../core/ports.js';
+import type { Queries, Store } from '../core/ports.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import { queries } from './queries/index.js';
 import type { Database, StoreDialect } from './schema.js';
 
 export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
-  // A transaction() started inside another one's fn would wait forever on SQLite (its single
-  // connection is held by the outer one) and escape the outer transaction on PostgreSQL.
-  const inTransaction = new AsyncLocalStorage<boolean>();
+  // Using the store itself (rather than the tx) inside a transaction's fn would wait forever on
+  // SQLite, whose single connection the transaction holds, and on PostgreSQL would silently
+  // work outside the transaction. Both are caught here, in every dialect, as a TypeError.
+  const transactionScope = new AsyncLocalStorage<{ open: boolean }>();
+  const outsideTransactions = (method: string): void => {
+    if (transactionScope.getStore()?.open === true) {
+      throw new TypeError(`store.${method}() called inside store.transaction(): use the tx passed to fn`);
+    }
+  };
 
   return {
     dialect,
-    ...queries(db, dialect),
+    ...guarded(queries(db, dialect), outsideTransactions),
 
     async transaction(fn) {
-      if (inTransaction.getStore() === true) {
-        throw new TypeError('store.transaction() cannot be nested: use the tx passed to fn');
+      outsideTransactions('transaction');
+      const scope = { open: true };
+      try {
+        return await transactionScope.run(scope, () =>
+          db.transaction().execute((trx) => fn(queries(trx, dialect))),
+        );
+      } finally {
+        // Work that fn started and that outlives the transaction may use the store again.
+        scope.open = false;
       }
-      return inTransaction.run(true, () => db.transaction().execute((trx) => fn(queries(trx, dialect))));
     },
 
     async migrate() {
@@ -52,4 +64,16 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): 
 
     close: () => db.destroy(),
   };
+}
+
+/** The same queries, each first calling `check` with its name. */
+function guarded(all: Queries, check: (method: string) => void): Queries {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(all) as [string, (...args: unknown[]) => unknown][]) {
+    wrapped[name] = (...args: unknown[]) => {
+      check(name);
+      return fn(...args);
+    };
+  }
+  return wrapped as unknown as Queries;
 }
