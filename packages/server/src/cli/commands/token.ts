@@ -1,0 +1,192 @@
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { KEY_ALGORITHMS } from '../../core/model.js';
+import type { Command, CommandContext, Group } from '../command.js';
+import { CliError, UsageError } from '../errors.js';
+import { type Field, formatRecord } from '../output.js';
+
+/** The token argument, or standard input for `-` (keeps tokens out of shell history and `ps`). */
+async function tokenArgument({ args, io }: CommandContext): Promise<string> {
+  const value = args.positionals[0] ?? '';
+  if (value !== '-') return value.trim();
+  if (!io.stdin) throw new UsageError('cannot read the token from standard input here');
+  return (await io.stdin()).trim();
+}
+
+/** Header and claims, or a CliError saying why the text is no JWT. */
+function decodeUnverified(token: string): {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+} {
+  try {
+    const claims = decodeJwt(token);
+    return { header: decodeProtectedHeader(token), claims };
+  } catch (err) {
+    if (err instanceof errors.JOSEError) throw err;
+    throw new CliError(`not a JWT: ${(err as Error).message}`);
+  }
+}
+
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
+
+/** Seconds to `1h 5m`, `42s`. */
+function span(seconds: number): string {
+  const s = Math.abs(Math.round(seconds));
+  const parts = [
+    [Math.floor(s / 86_400), 'd'],
+    [Math.floor((s % 86_400) / 3600), 'h'],
+    [Math.floor((s % 3600) / 60), 'm'],
+    [s % 60, 's'],
+  ] as const;
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .slice(0, 2)
+      .map(([n, u]) => `${n}${u}`)
+      .join(' ') || '0s'
+  );
+}
+
+/** A NumericDate (RFC 7519 §2) with its date and how far it is from now. */
+function numericDate(value: unknown, now: number): unknown {
+  if (typeof value !== 'number') return value;
+  const delta = value - now / 1000;
+  const when = delta >= 0 ? `in ${span(delta)}` : `${span(delta)} ago`;
+  return `${value} (${new Date(value * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}, ${when})`;
+}
+
+function section(title: string, values: Record<string, unknown>, now: number): string {
+  const fields: Field[] = Object.entries(values).map(([k, v]) => [
+    k,
+    TIME_CLAIMS.has(k) ? numericDate(v, now) : v,
+  ]);
+  const body = formatRecord(fields)
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+  return `${title}:\n${body}`;
+}
+
+const issue: Command = {
+  name: 'issue',
+  summary: 'get an access token with the client_credentials grant',
+  options: {
+    'client-id': { type: 'string', value: 'ID', description: 'client_id (or env TESSERA_CLIENT_ID)' },
+    'client-secret': {
+      type: 'string',
+      value: 'SECRET',
+      description: 'client secret (better: env TESSERA_CLIENT_SECRET, out of shell history)',
+    },
+    resource: {
+      type: 'string',
+      value: 'URI',
+      description: "the API's audience URI (RFC 8707); default: the client's",
+    },
+    scope: {
+      type: 'string',
+      value: 'SCOPE',
+      description: 'space-separated permissions to narrow the token to',
+    },
+  },
+  details:
+    "With --url the token comes from that server's /oauth2/token; without, it is issued from the\n" +
+    'local store by the same token service. Prints the token alone (use --json for the response).',
+  async run({ args, io, out, backend }) {
+    const clientId = args.string('client-id') ?? io.env.TESSERA_CLIENT_ID;
+    const clientSecret = args.string('client-secret') ?? io.env.TESSERA_CLIENT_SECRET;
+    if (!clientId || !clientSecret) throw new UsageError('--client-id and --client-secret are required');
+    const resource = args.string('resource');
+    const scope = args.string('scope');
+    const response = await (await backend()).issueToken({
+      clientId,
+      clientSecret,
+      ...(resource === undefined ? {} : { resource }),
+      ...(scope === undefined ? {} : { scope }),
+    });
+    if (out.json) {
+      out.data(response);
+      return 0;
+    }
+    out.raw(response.access_token);
+    const aud = (() => {
+      try {
+        return decodeJwt(response.access_token).aud;
+      } catch {
+        return undefined;
+      }
+    })();
+    out.note(
+      `${response.token_type} token${aud ? ` for ${String(aud)}` : ''}, expires in ${span(response.expires_in)}` +
+        (response.scope ? `, scope: ${response.scope}` : ''),
+    );
+    return 0;
+  },
+};
+
+const decode: Command = {
+  name: 'decode',
+  summary: "show a JWT's header and claims WITHOUT verifying it",
+  args: ['<token>'],
+  details: 'Pass - to read the token from standard input. Use `tessera token verify` to check it.',
+  async run(ctx) {
+    const { header, claims } = decodeUnverified(await tokenArgument(ctx));
+    const warning =
+      'UNVERIFIED: the signature, issuer, audience and expiry were NOT checked; do not trust these claims.';
+    if (ctx.out.json) {
+      ctx.out.data({ verified: false, warning, header, claims });
+      return 0;
+    }
+    const now = Date.now();
+    ctx.out.raw(`${warning}\n${section('header', header, now)}${section('claims', claims, now)}`);
+    return 0;
+  },
+};
+
+const verify: Command = {
+  name: 'verify',
+  summary: "verify a token's signature and times against the JWKS",
+  args: ['<token>'],
+  options: {
+    audience: { type: 'string', value: 'URI', description: 'also require this `aud`' },
+    issuer: { type: 'string', value: 'URL', description: 'also require this `iss`' },
+  },
+  details:
+    "Checks the signature with the local key ring's JWKS, or with --url that server's\n" +
+    '/.well-known/jwks.json, and that the token is within exp/nbf. Exits 1 when it fails.\n' +
+    'Pass - to read the token from standard input.',
+  async run(ctx) {
+    const { args, out } = ctx;
+    const token = await tokenArgument(ctx);
+    const b = await ctx.backend();
+    const jwks = createLocalJWKSet((await b.jwks()) as Parameters<typeof createLocalJWKSet>[0]);
+    const audience = args.string('audience');
+    const issuer = args.string('issuer');
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        algorithms: [...KEY_ALGORITHMS],
+        ...(audience === undefined ? {} : { audience }),
+        ...(issuer === undefined ? {} : { issuer }),
+      });
+      if (out.json) {
+        out.data({ valid: true, header: protectedHeader, claims: payload });
+        return 0;
+      }
+      const now = Date.now();
+      out.raw(
+        `VALID: signature verified with key ${protectedHeader.kid ?? '(no kid)'} from the JWKS of the ${b.target}.\n` +
+          `${section('header', protectedHeader, now)}${section('claims', payload, now)}`,
+      );
+      return 0;
+    } catch (err) {
+      if (!(err instanceof errors.JOSEError)) throw err;
+      out.data({ valid: false, error: { code: err.code, message: err.message } });
+      out.note(`error: token is NOT valid: ${err.message} (${err.code})`);
+      return 1;
+    }
+  },
+};
+
+export const token: Group = {
+  name: 'token',
+  summary: 'access tokens: issue, decode, verify',
+  commands: [issue, decode, verify],
+};
