@@ -22,11 +22,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config, options: { clock?: Clock; migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  options: { clock?: Clock; migrate?: boolean } = {},
+): Promise<Runtime> {
   if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir });
   const store = await openStore(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqlitePath: join(config.dataDir, 'tessera.db') },
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl }
+      : { sqlitePath: join(config.dataDir, 'tessera.db') },
   );
   try {
     if (options.migrate !== false) await store.migrate();
@@ -38,7 +43,12 @@ export async function openRuntime(config: Config, options: { clock?: Clock; migr
 }
 
 /** Wires a runtime around a store that is already open and migrated (tests use this directly). */
-export function createRuntime(config: Config, store: Store, masterKey: Uint8Array, clock: Clock = systemClock): Runtime {
+export function createRuntime(
+  config: Config,
+  store: Store,
+  masterKey: Uint8Array,
+  clock: Clock = systemClock,
+): Runtime {
   const ctx: CoreContext = { store, clock, bus: new EventBus() };
   const keyRing = new KeyRing({
     store,

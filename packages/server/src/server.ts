@@ -23,10 +23,17 @@ export interface StartOptions {
 }
 
 /** Never log these: tokens and credentials travel in them. */
-export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.client_secret', '*.password'];
+export const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.client_secret',
+  '*.password',
+];
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
+  const logger =
+    options.logger ?? pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   for (const warning of config.warnings) logger.warn(`UNSAFE CONFIGURATION: ${warning}`);
 
@@ -72,7 +79,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       timers.push(timer);
     };
     every(60_000, () => keyRing.tick(), 'key rotation');
-    every(3_600_000, () => store.pruneEvents(new Date(ctx.clock.now().getTime() - config.eventRetentionMs)), 'event pruning');
+    every(
+      3_600_000,
+      () => store.pruneEvents(new Date(ctx.clock.now().getTime() - config.eventRetentionMs)),
+      'event pruning',
+    );
 
     print(`Tessera listening on ${url} (store: ${store.dialect}, issuer: ${config.issuer})`);
     print(`  token endpoint  ${url}/oauth2/token`);

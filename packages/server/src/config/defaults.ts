@@ -20,7 +20,13 @@ interface OptionSpec {
 
 export const OPTIONS = {
   host: { env: 'TESSERA_HOST', kind: 'string', default: '127.0.0.1', doc: 'Address to listen on.' },
-  port: { env: 'TESSERA_PORT', kind: 'integer', default: '8080', min: 0, doc: 'TCP port (0 picks a free one).' },
+  port: {
+    env: 'TESSERA_PORT',
+    kind: 'integer',
+    default: '8080',
+    min: 0,
+    doc: 'TCP port (0 picks a free one).',
+  },
   dataDir: {
     env: 'TESSERA_DATA_DIR',
     kind: 'string',
@@ -157,7 +163,9 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     const raw = read(key);
     const n = spec.kind === 'duration' ? parseDuration(raw) : /^\d+$/.test(raw) ? Number(raw) : undefined;
     if (n === undefined || !Number.isSafeInteger(n) || n < (spec.min ?? 0)) {
-      errors.push(`${spec.env}=${JSON.stringify(raw)} is not a valid ${spec.kind}${spec.min ? ` (minimum ${spec.min})` : ''}`);
+      errors.push(
+        `${spec.env}=${JSON.stringify(raw)} is not a valid ${spec.kind}${spec.min ? ` (minimum ${spec.min})` : ''}`,
+      );
       return 0;
     }
     return n;
@@ -191,7 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     errors.push(`TESSERA_ISSUER=${JSON.stringify(issuer)} is not an absolute URL`);
   }
   const databaseUrl = read('databaseUrl') || null;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) errors.push('TESSERA_DATABASE_URL must start with postgres://');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    errors.push('TESSERA_DATABASE_URL must start with postgres://');
 
   const config: Config = {
     host,
@@ -218,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
   if (config.eventRetentionMs < config.accessTokenLifetimeMs) {
     errors.push('TESSERA_EVENT_RETENTION must be at least TESSERA_ACCESS_TOKEN_LIFETIME');
   }
-  if (errors.length > 0) throw new TesseraError('ERR_CONFIG', `invalid configuration:\n  - ${errors.join('\n  - ')}`);
+  if (errors.length > 0)
+    throw new TesseraError('ERR_CONFIG', `invalid configuration:\n  - ${errors.join('\n  - ')}`);
   return config;
 }

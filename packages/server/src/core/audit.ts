@@ -3,8 +3,10 @@ import { auditHash } from './journal.js';
 import type { AuditEntry } from './model.js';
 import type { AuditFilter } from './ports.js';
 
-export const listAudit = (ctx: CoreContext, options: { limit: number; filter?: AuditFilter }): Promise<AuditEntry[]> =>
-  ctx.store.listAudit(options);
+export const listAudit = (
+  ctx: CoreContext,
+  options: { limit: number; filter?: AuditFilter },
+): Promise<AuditEntry[]> => ctx.store.listAudit(options);
 
 export interface AuditVerification {
   ok: boolean;
@@ -25,13 +27,18 @@ export interface AuditVerification {
 export async function verifyAudit(ctx: CoreContext, pageSize = 1000): Promise<AuditVerification> {
   let previous: AuditEntry | undefined;
   let rows = 0;
-  const done = () => ({ ok: true, rows, ...(previous ? { head: { seq: previous.seq, hash: previous.hash } } : {}) });
+  const done = () => ({
+    ok: true,
+    rows,
+    ...(previous ? { head: { seq: previous.seq, hash: previous.hash } } : {}),
+  });
   for (;;) {
     const page = await ctx.store.listAudit({ limit: pageSize, filter: { afterSeq: previous?.seq ?? 0 } });
     for (const row of page) {
       rows++;
       const { seq, hash, ...content } = row;
-      if (row.prevHash !== (previous?.hash ?? '')) return { ok: false, rows, failure: { seq, reason: 'chain_broken' } };
+      if (row.prevHash !== (previous?.hash ?? ''))
+        return { ok: false, rows, failure: { seq, reason: 'chain_broken' } };
       if (auditHash(content) !== hash) return { ok: false, rows, failure: { seq, reason: 'hash_mismatch' } };
       previous = row;
     }

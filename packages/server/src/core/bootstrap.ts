@@ -59,7 +59,11 @@ export async function bootstrap(ctx: CoreContext): Promise<ClientWithSecret | un
 }
 
 /** The recovery path: anyone with access to the store (the local CLI) can mint a new admin client. */
-export async function createAdminClient(ctx: CoreContext, actor: Actor, name: string): Promise<ClientWithSecret> {
+export async function createAdminClient(
+  ctx: CoreContext,
+  actor: Actor,
+  name: string,
+): Promise<ClientWithSecret> {
   return commit(ctx, (tx, now) => insertClient(tx, actor, now, adminClientInput(name)));
 }
 

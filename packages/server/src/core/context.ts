@@ -21,7 +21,10 @@ export interface Outcome<T> {
  * change causes; they are journaled in the same transaction. Events are published in-process
  * only after the commit.
  */
-export async function commit<T>(ctx: CoreContext, fn: (tx: Tx, now: Date) => Promise<Outcome<T>>): Promise<T> {
+export async function commit<T>(
+  ctx: CoreContext,
+  fn: (tx: Tx, now: Date) => Promise<Outcome<T>>,
+): Promise<T> {
   const now = ctx.clock.now();
   const published: LogEvent[] = [];
   const result = await ctx.store.transaction(async (tx) => {

@@ -41,4 +41,5 @@ export function grants(held: string, wanted: string): boolean {
 }
 
 /** Whether any held permission grants `wanted`. */
-export const anyGrants = (held: readonly string[], wanted: string): boolean => held.some((h) => grants(h, wanted));
+export const anyGrants = (held: readonly string[], wanted: string): boolean =>
+  held.some((h) => grants(h, wanted));

@@ -60,7 +60,7 @@ export interface AuditFilter {
 export interface Queries {
   // users
   insertUser(user: User): Promise<void>;
-  /** Writes every field; returns false when the stored version is not `expectedVersion`. */
+  /** Writes every field but `aver` (only bumpAver changes it); false when the stored version is not `expectedVersion`. */
   updateUser(user: User, expectedVersion: number): Promise<boolean>;
   /** Also removes the user's memberships and direct role grants. Returns false if absent. */
   deleteUser(id: string): Promise<boolean>;

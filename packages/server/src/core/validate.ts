@@ -7,7 +7,8 @@ export function text(value: unknown, field: string, max = 256): string {
   if (trimmed.length === 0) throw invalid(`${field} must not be empty`, field);
   if (trimmed.length > max) throw invalid(`${field} must be at most ${max} characters`, field);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw invalid(`${field} must not contain control characters`, field);
+  if (/[\u0000-\u001f\u007f]/.test(trimmed))
+    throw invalid(`${field} must not contain control characters`, field);
   return trimmed;
 }
 

@@ -30,7 +30,10 @@ describeDialects('admin API', (dialect) => {
     });
 
     it('answers 403 insufficient_scope to a client without tessera:admin', async () => {
-      const created = await t.admin('POST', '/clients', { name: 'reader', defaultAudience: 'urn:tessera:admin' });
+      const created = await t.admin('POST', '/clients', {
+        name: 'reader',
+        defaultAudience: 'urn:tessera:admin',
+      });
       expect(created.status).toBe(201);
       const basic = Buffer.from(`${created.json.clientId}:${created.json.clientSecret}`).toString('base64');
       const tokenRes = await t.app.inject({
@@ -54,7 +57,9 @@ describeDialects('admin API', (dialect) => {
       expect(res.statusCode).toBe(200);
       const doc = res.json();
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/admin/v1/users', '/admin/v1/users/{id}']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/admin/v1/users', '/admin/v1/users/{id}']),
+      );
     });
   });
 
@@ -118,10 +123,16 @@ describeDialects('admin API', (dialect) => {
       expect(malformed.status).toBe(400);
       expect(malformed.json.code).toBe('ERR_VALIDATION');
 
-      const badEmail = await t.admin('POST', '/users', { userName: 'x3', emails: [{ value: 'not-an-email' }] });
+      const badEmail = await t.admin('POST', '/users', {
+        userName: 'x3',
+        emails: [{ value: 'not-an-email' }],
+      });
       expect(badEmail.status).toBe(400);
 
-      const huge = await t.admin('POST', '/users', { userName: 'x4', displayName: 'a'.repeat(1024 * 1024 + 10) });
+      const huge = await t.admin('POST', '/users', {
+        userName: 'x4',
+        displayName: 'a'.repeat(1024 * 1024 + 10),
+      });
       expect(huge.status).toBe(413);
       expect(huge.json.code).toBe('ERR_PAYLOAD_TOO_LARGE');
 
@@ -134,7 +145,8 @@ describeDialects('admin API', (dialect) => {
     });
 
     it('pages through users with a cursor', async () => {
-      for (let i = 0; i < 5; i++) await t.admin('POST', '/users', { userName: `page-${i}`, externalId: 'paging' });
+      for (let i = 0; i < 5; i++)
+        await t.admin('POST', '/users', { userName: `page-${i}`, externalId: 'paging' });
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -152,7 +164,10 @@ describeDialects('admin API', (dialect) => {
   describe('roles, groups and effective permissions', () => {
     it('computes the union of direct roles and roles of groups, and bumps aver on each change', async () => {
       const user = (await t.admin('POST', '/users', { userName: 'linus' })).json;
-      const viewer = await t.admin('POST', '/roles', { name: 'viewer', permissions: ['invoices:read', 'reports:read'] });
+      const viewer = await t.admin('POST', '/roles', {
+        name: 'viewer',
+        permissions: ['invoices:read', 'reports:read'],
+      });
       expect(viewer.status).toBe(201);
       await t.admin('POST', '/roles', { name: 'editor', permissions: ['invoices:write', 'invoices:read'] });
       const group = (await t.admin('POST', '/groups', { displayName: 'Finance' })).json;
@@ -181,18 +196,25 @@ describeDialects('admin API', (dialect) => {
       const role = (await t.admin('POST', '/roles', { name: 'bulk', permissions: ['bulk:read'] })).json;
       const group = (await t.admin('POST', '/groups', { displayName: 'Many' })).json;
       const ids: string[] = [];
-      for (let i = 0; i < 20; i++) ids.push((await t.admin('POST', '/users', { userName: `many-${i}` })).json.id);
+      for (let i = 0; i < 20; i++)
+        ids.push((await t.admin('POST', '/users', { userName: `many-${i}` })).json.id);
       await t.admin('POST', `/groups/${group.id}/members`, { add: ids });
       await t.admin('PUT', `/groups/${group.id}/roles/bulk`);
       const before = await t.runtime.store.lastEventPosition();
-      const avers = await Promise.all(ids.map(async (id) => (await t.admin('GET', `/users/${id}`)).json.aver));
+      const avers = await Promise.all(
+        ids.map(async (id) => (await t.admin('GET', `/users/${id}`)).json.aver),
+      );
 
-      const updated = await t.admin('PATCH', `/roles/${role.id}`, { permissions: ['bulk:read', 'bulk:write'] });
+      const updated = await t.admin('PATCH', `/roles/${role.id}`, {
+        permissions: ['bulk:read', 'bulk:write'],
+      });
       expect(updated.status).toBe(200);
       const events = await t.runtime.store.readEvents(before, 100);
       expect(events.map((e) => [e.type, e.subjectId])).toEqual([['role.updated', role.id]]);
       expect(events[0]?.data).toMatchObject({ permissions: ['bulk:read', 'bulk:write'] });
-      const after = await Promise.all(ids.map(async (id) => (await t.admin('GET', `/users/${id}`)).json.aver));
+      const after = await Promise.all(
+        ids.map(async (id) => (await t.admin('GET', `/users/${id}`)).json.aver),
+      );
       expect(after).toEqual(avers);
       const access = await t.admin('GET', `/users/${ids[3]}/access`);
       expect(access.json.permissions).toEqual(['bulk:read', 'bulk:write']);
@@ -200,7 +222,10 @@ describeDialects('admin API', (dialect) => {
 
     it('rejects malformed permissions with ERR_INVALID_PERMISSION', async () => {
       for (const bad of ['Invoices:read', 'invoices', 'invoices:', ':read', 'a:b:c', 'a b:c', 'x:*y']) {
-        const res = await t.admin('POST', '/roles', { name: `bad-${Math.random().toString(36).slice(2, 8)}`, permissions: [bad] });
+        const res = await t.admin('POST', '/roles', {
+          name: `bad-${Math.random().toString(36).slice(2, 8)}`,
+          permissions: [bad],
+        });
         expect(res.status, bad).toBe(400);
         expect(res.json.code, bad).toBe('ERR_INVALID_PERMISSION');
       }
@@ -208,7 +233,10 @@ describeDialects('admin API', (dialect) => {
 
     it('writes nothing when one part of a change fails', async () => {
       const auditBefore = (await t.admin('GET', '/audit?limit=500')).json.items.length;
-      const res = await t.admin('POST', '/clients', { name: 'half', roles: ['tessera-admin', 'no-such-role'] });
+      const res = await t.admin('POST', '/clients', {
+        name: 'half',
+        roles: ['tessera-admin', 'no-such-role'],
+      });
       expect(res.status).toBe(404);
       const clients = await t.admin('GET', '/clients?limit=500');
       expect(clients.json.items.some((c: { name: string }) => c.name === 'half')).toBe(false);
@@ -218,7 +246,10 @@ describeDialects('admin API', (dialect) => {
 
   describe('clients', () => {
     it('shows the secret once, rotates it, and a disabled client gets no token', async () => {
-      const created = await t.admin('POST', '/clients', { name: 'svc', defaultAudience: 'urn:tessera:admin' });
+      const created = await t.admin('POST', '/clients', {
+        name: 'svc',
+        defaultAudience: 'urn:tessera:admin',
+      });
       expect(created.json.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(created.headers['cache-control']).toBe('no-store');
       const read = await t.admin('GET', `/clients/${created.json.clientId}`);
@@ -255,7 +286,11 @@ describeDialects('admin API', (dialect) => {
       const created = await t.admin('POST', '/clients', { name: 'audited' });
       const rows = (await t.admin('GET', `/audit?targetId=${created.json.id}`)).json.items;
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ action: 'client.created', actorType: 'client', actorId: t.adminClientId });
+      expect(rows[0]).toMatchObject({
+        action: 'client.created',
+        actorType: 'client',
+        actorId: t.adminClientId,
+      });
       expect(JSON.stringify(rows)).not.toContain(created.json.clientSecret);
       const verified = await t.admin('GET', '/audit/verify');
       expect(verified.json.ok).toBe(true);

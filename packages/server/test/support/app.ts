@@ -20,7 +20,12 @@ export interface TestApp {
   /** A fresh admin access token. */
   adminToken(): Promise<string>;
   /** JSON request to the admin API with the admin token. */
-  admin(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<InjectResult>;
+  admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<InjectResult>;
   close(): Promise<void>;
 }
 
@@ -75,7 +80,11 @@ export async function startTestApp(
       const res = await app.inject({
         method: method as 'GET',
         url: `/admin/v1${path}`,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       let json: unknown;

@@ -27,15 +27,27 @@ const appEvent = (app: Application, type: NewLogEvent['type']): NewLogEvent => (
   data: { name: app.name, audience: app.audience, namespace: app.namespace },
 });
 
-export async function createApplication(ctx: CoreContext, actor: Actor, input: ApplicationInput): Promise<Application> {
+export async function createApplication(
+  ctx: CoreContext,
+  actor: Actor,
+  input: ApplicationInput,
+): Promise<Application> {
   const name = text(input.name, 'name', 128);
   const audience = absoluteUri(input.audience, 'audience');
   assertName(input.namespace, 'namespace');
-  return commit(ctx, async (tx, now) => insertApplication(tx, actor, now, { name, audience, namespace: input.namespace }));
+  return commit(ctx, async (tx, now) =>
+    insertApplication(tx, actor, now, { name, audience, namespace: input.namespace }),
+  );
 }
 
 export async function insertApplication(tx: Tx, actor: Actor, now: Date, input: ApplicationInput) {
-  const app: Application = { id: uuidv7(now.getTime()), ...input, version: 1, createdAt: now, updatedAt: now };
+  const app: Application = {
+    id: uuidv7(now.getTime()),
+    ...input,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
   await tx.insertApplication(app);
   return {
     result: app,
@@ -83,7 +95,12 @@ export async function updateApplication(
   });
 }
 
-export async function deleteApplication(ctx: CoreContext, actor: Actor, id: string, options: { ifVersion?: number } = {}) {
+export async function deleteApplication(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { ifVersion?: number } = {},
+) {
   await commit(ctx, async (tx) => {
     const app = await loadApplication(tx, id);
     checkVersion('application', app.version, options.ifVersion);

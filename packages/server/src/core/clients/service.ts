@@ -1,8 +1,15 @@
 import { type Actor, type CoreContext, checkVersion, commit, conflictLost } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { hashSecret, isUuid, randomId, randomSecret, uuidv7 } from '../ids.js';
-import { type Change } from '../journal.js';
-import { type Client, GRANT_TYPES, type GrantType, type ListOptions, type NewLogEvent, type Page } from '../model.js';
+import type { Change } from '../journal.js';
+import {
+  type Client,
+  GRANT_TYPES,
+  type GrantType,
+  type ListOptions,
+  type NewLogEvent,
+  type Page,
+} from '../model.js';
 import type { Tx } from '../ports.js';
 import { resolveRole } from '../roles/service.js';
 import { absoluteUri, text } from '../validate.js';
@@ -22,7 +29,11 @@ export interface ClientWithSecret {
   clientSecret: string;
 }
 
-const clientEvent = (client: Client, type: NewLogEvent['type'], data: Record<string, unknown> = {}): NewLogEvent => ({
+const clientEvent = (
+  client: Client,
+  type: NewLogEvent['type'],
+  data: Record<string, unknown> = {},
+): NewLogEvent => ({
   type,
   subjectType: 'client',
   subjectId: client.id,
@@ -42,13 +53,24 @@ function audience(value: unknown): string | null {
   return value === undefined || value === null ? null : absoluteUri(value, 'defaultAudience');
 }
 
-export async function createClient(ctx: CoreContext, actor: Actor, input: ClientInput): Promise<ClientWithSecret> {
+export async function createClient(
+  ctx: CoreContext,
+  actor: Actor,
+  input: ClientInput,
+): Promise<ClientWithSecret> {
   const name = text(input.name, 'name', 128);
   const types = grantTypes(input.grantTypes);
   const defaultAudience = audience(input.defaultAudience);
-  if (input.enabled !== undefined && typeof input.enabled !== 'boolean') throw invalid('enabled must be a boolean', 'enabled');
+  if (input.enabled !== undefined && typeof input.enabled !== 'boolean')
+    throw invalid('enabled must be a boolean', 'enabled');
   return commit(ctx, (tx, now) =>
-    insertClient(tx, actor, now, { name, grantTypes: types, defaultAudience, enabled: input.enabled ?? true, roles: input.roles ?? [] }),
+    insertClient(tx, actor, now, {
+      name,
+      grantTypes: types,
+      defaultAudience,
+      enabled: input.enabled ?? true,
+      roles: input.roles ?? [],
+    }),
   );
 }
 
@@ -111,7 +133,8 @@ export async function updateClient(
       ...before,
       name: changes.name === undefined ? before.name : text(changes.name, 'name', 128),
       grantTypes: changes.grantTypes === undefined ? before.grantTypes : grantTypes(changes.grantTypes),
-      defaultAudience: 'defaultAudience' in changes ? audience(changes.defaultAudience) : before.defaultAudience,
+      defaultAudience:
+        'defaultAudience' in changes ? audience(changes.defaultAudience) : before.defaultAudience,
       enabled: changes.enabled ?? before.enabled,
     };
     const changed = (['name', 'grantTypes', 'defaultAudience', 'enabled'] as const).filter(
@@ -121,7 +144,11 @@ export async function updateClient(
     after.version = before.version + 1;
     after.updatedAt = now;
     if (!(await tx.updateClient(after, before.version))) throw conflictLost('client');
-    const action = changed.includes('enabled') ? (after.enabled ? 'client.enabled' : 'client.disabled') : 'client.updated';
+    const action = changed.includes('enabled')
+      ? after.enabled
+        ? 'client.enabled'
+        : 'client.disabled'
+      : 'client.updated';
     return {
       result: after,
       changes: [
@@ -139,11 +166,20 @@ export async function updateClient(
 }
 
 /** Replaces the secret; the old one stops working at once. */
-export async function rotateClientSecret(ctx: CoreContext, actor: Actor, id: string): Promise<ClientWithSecret> {
+export async function rotateClientSecret(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+): Promise<ClientWithSecret> {
   return commit(ctx, async (tx, now) => {
     const before = await loadClient(tx, id);
     const clientSecret = randomSecret();
-    const after: Client = { ...before, secretHash: hashSecret(clientSecret), version: before.version + 1, updatedAt: now };
+    const after: Client = {
+      ...before,
+      secretHash: hashSecret(clientSecret),
+      version: before.version + 1,
+      updatedAt: now,
+    };
     if (!(await tx.updateClient(after, before.version))) throw conflictLost('client');
     return {
       result: { client: after, clientSecret },
@@ -161,7 +197,12 @@ export async function rotateClientSecret(ctx: CoreContext, actor: Actor, id: str
   });
 }
 
-export async function deleteClient(ctx: CoreContext, actor: Actor, id: string, options: { ifVersion?: number } = {}) {
+export async function deleteClient(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { ifVersion?: number } = {},
+) {
   await commit(ctx, async (tx) => {
     const client = await loadClient(tx, id);
     checkVersion('client', client.version, options.ifVersion);
@@ -187,9 +228,13 @@ export async function getClient(ctx: CoreContext, ref: string): Promise<Client> 
   return loadClient(ctx.store, ref);
 }
 
-export const listClients = (ctx: CoreContext, options: ListOptions): Promise<Page<Client>> => ctx.store.listClients(options);
+export const listClients = (ctx: CoreContext, options: ListOptions): Promise<Page<Client>> =>
+  ctx.store.listClients(options);
 
-export async function loadClient(tx: Pick<Tx, 'getClient' | 'getClientByClientId'>, ref: string): Promise<Client> {
+export async function loadClient(
+  tx: Pick<Tx, 'getClient' | 'getClientByClientId'>,
+  ref: string,
+): Promise<Client> {
   const client = (await tx.getClientByClientId(ref)) ?? (isUuid(ref) ? await tx.getClient(ref) : undefined);
   if (!client) throw notFound('client', ref);
   return client;

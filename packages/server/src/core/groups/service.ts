@@ -11,7 +11,11 @@ export interface GroupInput {
   externalId?: string | null;
 }
 
-const groupEvent = (group: Group, type: NewLogEvent['type'], data: Record<string, unknown> = {}): NewLogEvent => ({
+const groupEvent = (
+  group: Group,
+  type: NewLogEvent['type'],
+  data: Record<string, unknown> = {},
+): NewLogEvent => ({
   type,
   subjectType: 'group',
   subjectId: group.id,
@@ -61,7 +65,8 @@ export async function updateGroup(
     const after: Group = {
       ...before,
       displayName: 'displayName' in changes ? text(changes.displayName, 'displayName') : before.displayName,
-      externalId: 'externalId' in changes ? optionalText(changes.externalId, 'externalId') : before.externalId,
+      externalId:
+        'externalId' in changes ? optionalText(changes.externalId, 'externalId') : before.externalId,
     };
     const changed = (['displayName', 'externalId'] as const).filter((k) => after[k] !== before[k]);
     if (changed.length === 0) return { result: before, changes: [] };
@@ -85,7 +90,12 @@ export async function updateGroup(
 }
 
 /** Deleting a group is one event: members lose its roles through the catalog, not one write each. */
-export async function deleteGroup(ctx: CoreContext, actor: Actor, id: string, options: { ifVersion?: number } = {}) {
+export async function deleteGroup(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { ifVersion?: number } = {},
+) {
   await commit(ctx, async (tx) => {
     const group = await loadGroup(tx, id);
     checkVersion('group', group.version, options.ifVersion);
@@ -110,10 +120,16 @@ export async function getGroup(ctx: CoreContext, id: string): Promise<Group> {
   return loadGroup(ctx.store, id);
 }
 
-export const listGroups = (ctx: CoreContext, options: ListOptions & { filter?: GroupFilter }): Promise<Page<Group>> =>
-  ctx.store.listGroups(options);
+export const listGroups = (
+  ctx: CoreContext,
+  options: ListOptions & { filter?: GroupFilter },
+): Promise<Page<Group>> => ctx.store.listGroups(options);
 
-export async function listGroupMembers(ctx: CoreContext, id: string, options: ListOptions): Promise<Page<string>> {
+export async function listGroupMembers(
+  ctx: CoreContext,
+  id: string,
+  options: ListOptions,
+): Promise<Page<string>> {
   await loadGroup(ctx.store, id);
   return ctx.store.listGroupMembers(id, options);
 }
@@ -132,12 +148,15 @@ export async function changeMembers(
   operation: 'add' | 'remove',
   userIds: readonly string[],
 ): Promise<string[]> {
-  if (userIds.length > MAX_MEMBER_CHANGE) throw invalid(`at most ${MAX_MEMBER_CHANGE} members per request`, 'members');
+  if (userIds.length > MAX_MEMBER_CHANGE)
+    throw invalid(`at most ${MAX_MEMBER_CHANGE} members per request`, 'members');
   const unique = [...new Set(userIds)];
   return commit(ctx, async (tx) => {
     const group = await loadGroup(tx, groupId);
     const changed =
-      operation === 'add' ? await tx.addGroupMembers(groupId, unique) : await tx.removeGroupMembers(groupId, unique);
+      operation === 'add'
+        ? await tx.addGroupMembers(groupId, unique)
+        : await tx.removeGroupMembers(groupId, unique);
     if (changed.length === 0) return { result: changed, changes: [] };
     const events: NewLogEvent[] = [];
     for (const userId of changed) {

@@ -63,7 +63,12 @@ export async function changeGrant(
   });
 }
 
-async function applyGrant(tx: Tx, operation: GrantOperation, grantee: Grantee, roleId: string): Promise<boolean> {
+async function applyGrant(
+  tx: Tx,
+  operation: GrantOperation,
+  grantee: Grantee,
+  roleId: string,
+): Promise<boolean> {
   const exists = !isUuid(grantee.id)
     ? undefined
     : grantee.type === 'user'

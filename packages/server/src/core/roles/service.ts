@@ -66,7 +66,8 @@ export async function updateRole(
   changes: { description?: string | null; permissions?: string[] },
   options: { ifVersion?: number } = {},
 ): Promise<Role> {
-  const permissions = changes.permissions === undefined ? undefined : normalizePermissions(changes.permissions);
+  const permissions =
+    changes.permissions === undefined ? undefined : normalizePermissions(changes.permissions);
   return commit(ctx, async (tx, now) => {
     const before = await resolveRole(tx, ref);
     checkVersion('role', before.version, options.ifVersion);
@@ -84,7 +85,8 @@ export async function updateRole(
       permissions: permissions ?? before.permissions,
     };
     const permissionsChanged = JSON.stringify(after.permissions) !== JSON.stringify(before.permissions);
-    if (!permissionsChanged && after.description === before.description) return { result: before, changes: [] };
+    if (!permissionsChanged && after.description === before.description)
+      return { result: before, changes: [] };
     after.version = before.version + 1;
     after.updatedAt = now;
     if (!(await tx.updateRole(after, before.version))) throw conflictLost('role');
@@ -98,7 +100,12 @@ export async function updateRole(
           action: 'role.updated',
           targetType: 'role',
           targetId: after.id,
-          summary: { name: after.name, added, removed, descriptionChanged: after.description !== before.description },
+          summary: {
+            name: after.name,
+            added,
+            removed,
+            descriptionChanged: after.description !== before.description,
+          },
           events: [roleEvent(after, 'role.updated', { permissions: after.permissions })],
         },
       ],
@@ -106,12 +113,19 @@ export async function updateRole(
   });
 }
 
-export async function deleteRole(ctx: CoreContext, actor: Actor, ref: string, options: { ifVersion?: number } = {}) {
+export async function deleteRole(
+  ctx: CoreContext,
+  actor: Actor,
+  ref: string,
+  options: { ifVersion?: number } = {},
+) {
   await commit(ctx, async (tx) => {
     const role = await resolveRole(tx, ref);
     checkVersion('role', role.version, options.ifVersion);
     if (role.name === ADMIN_ROLE) {
-      throw new TesseraError('ERR_VALIDATION', `role ${ADMIN_ROLE} cannot be deleted`, { detail: { field: 'name' } });
+      throw new TesseraError('ERR_VALIDATION', `role ${ADMIN_ROLE} cannot be deleted`, {
+        detail: { field: 'name' },
+      });
     }
     await tx.deleteRole(role.id);
     return {
@@ -134,7 +148,8 @@ export async function getRole(ctx: CoreContext, ref: string): Promise<Role> {
   return resolveRole(ctx.store, ref);
 }
 
-export const listRoles = (ctx: CoreContext, options: ListOptions): Promise<Page<Role>> => ctx.store.listRoles(options);
+export const listRoles = (ctx: CoreContext, options: ListOptions): Promise<Page<Role>> =>
+  ctx.store.listRoles(options);
 
 /** A role by id or by name. */
 export async function resolveRole(tx: Pick<Tx, 'getRole' | 'getRoleByName'>, ref: string): Promise<Role> {

@@ -9,7 +9,14 @@ import { changedAttributes, type UserInput, userAttributes } from './user.js';
 export async function createUser(ctx: CoreContext, actor: Actor, input: UserInput): Promise<User> {
   const attributes = userAttributes(input);
   return commit(ctx, async (tx, now) => {
-    const user: User = { id: uuidv7(now.getTime()), ...attributes, aver: 1, version: 1, createdAt: now, updatedAt: now };
+    const user: User = {
+      id: uuidv7(now.getTime()),
+      ...attributes,
+      aver: 1,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     await tx.insertUser(user);
     return {
       result: user,
@@ -41,8 +48,10 @@ export async function getUser(ctx: CoreContext, id: string): Promise<User> {
   return user;
 }
 
-export const listUsers = (ctx: CoreContext, options: ListOptions & { filter?: UserFilter }): Promise<Page<User>> =>
-  ctx.store.listUsers(options);
+export const listUsers = (
+  ctx: CoreContext,
+  options: ListOptions & { filter?: UserFilter },
+): Promise<Page<User>> => ctx.store.listUsers(options);
 
 /**
  * Changes a user's attributes. `changes` holds only what changes (a PUT passes every field).
@@ -73,7 +82,9 @@ export async function updateUser(
       },
     ];
     if (changed.includes('active')) {
-      const access = await accessChanged(tx, id, { reason: updated.active ? 'user.enabled' : 'user.disabled' });
+      const access = await accessChanged(tx, id, {
+        reason: updated.active ? 'user.enabled' : 'user.disabled',
+      });
       if (access) {
         updated.aver = access.aver;
         events.push(access.event as (typeof events)[number]);
@@ -84,7 +95,11 @@ export async function updateUser(
       changes: [
         {
           actor,
-          action: changed.includes('active') ? (updated.active ? 'user.enabled' : 'user.disabled') : 'user.updated',
+          action: changed.includes('active')
+            ? updated.active
+              ? 'user.enabled'
+              : 'user.disabled'
+            : 'user.updated',
           targetType: 'user',
           targetId: id,
           summary: { changed },
@@ -95,7 +110,12 @@ export async function updateUser(
   });
 }
 
-export async function deleteUser(ctx: CoreContext, actor: Actor, id: string, options: { ifVersion?: number } = {}) {
+export async function deleteUser(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { ifVersion?: number } = {},
+) {
   await commit(ctx, async (tx) => {
     const user = await loadUser(tx, id);
     checkVersion('user', user.version, options.ifVersion);
@@ -110,7 +130,13 @@ export async function deleteUser(ctx: CoreContext, actor: Actor, id: string, opt
           targetId: id,
           summary: { userName: user.userName },
           events: [
-            { type: 'user.deleted', subjectType: 'user', subjectId: id, subjectVersion: user.aver + 1, data: {} },
+            {
+              type: 'user.deleted',
+              subjectType: 'user',
+              subjectId: id,
+              subjectVersion: user.aver + 1,
+              data: {},
+            },
           ],
         },
       ],

@@ -12,7 +12,10 @@ export interface UserInput {
   active?: boolean;
 }
 
-export type UserAttributes = Pick<User, 'userName' | 'externalId' | 'name' | 'displayName' | 'emails' | 'active'>;
+export type UserAttributes = Pick<
+  User,
+  'userName' | 'externalId' | 'name' | 'displayName' | 'emails' | 'active'
+>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 

@@ -18,7 +18,14 @@ export function applicationRoutes(app: FastifyInstance, ctx: CoreContext) {
   const tags = ['applications'];
   app.get<{ Querystring: { limit?: string; cursor?: string } }>(
     '/applications',
-    { schema: { tags, summary: 'List applications (resource servers)', querystring: pageQuery(), response: { 200: pageOf(applicationSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'List applications (resource servers)',
+        querystring: pageQuery(),
+        response: { 200: pageOf(applicationSchema) },
+      },
+    },
     async (request) => listApplications(ctx, pageOptions(request.query)),
   );
 
@@ -39,14 +46,23 @@ export function applicationRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
     async (request, reply) => {
       const application = await createApplication(ctx, actorOf(request), request.body);
-      setEtag(reply, application.version).header('Location', `/admin/v1/applications/${application.id}`).code(201);
+      setEtag(reply, application.version)
+        .header('Location', `/admin/v1/applications/${application.id}`)
+        .code(201);
       return application;
     },
   );
 
   app.get<Id>(
     '/applications/:id',
-    { schema: { tags, summary: 'Read an application', params: idParams, response: { 200: applicationSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read an application',
+        params: idParams,
+        response: { 200: applicationSchema },
+      },
+    },
     async (request, reply) => {
       const application = await getApplication(ctx, request.params.id);
       setEtag(reply, application.version);
@@ -61,7 +77,12 @@ export function applicationRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: 'Rename an application (audience and namespace are immutable)',
         params: idParams,
-        body: { type: 'object', minProperties: 1, additionalProperties: false, properties: { name: str(128) } },
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: { name: str(128) },
+        },
         response: { 200: applicationSchema },
       },
     },
@@ -74,8 +95,12 @@ export function applicationRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
   );
 
-  app.delete<Id>('/applications/:id', { schema: { tags, summary: 'Delete an application', params: idParams } }, async (request, reply) => {
-    await deleteApplication(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
-    return reply.code(204).send();
-  });
+  app.delete<Id>(
+    '/applications/:id',
+    { schema: { tags, summary: 'Delete an application', params: idParams } },
+    async (request, reply) => {
+      await deleteApplication(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
+      return reply.code(204).send();
+    },
+  );
 }

@@ -21,7 +21,14 @@ const entrySchema = {
   },
 } as const;
 
-type AuditQuery = { after?: string; limit?: string; targetType?: string; targetId?: string; actorId?: string; action?: string };
+type AuditQuery = {
+  after?: string;
+  limit?: string;
+  targetType?: string;
+  targetId?: string;
+  actorId?: string;
+  action?: string;
+};
 
 export function auditRoutes(app: FastifyInstance, ctx: CoreContext) {
   const tags = ['audit'];
@@ -46,7 +53,10 @@ export function auditRoutes(app: FastifyInstance, ctx: CoreContext) {
         response: {
           200: {
             type: 'object',
-            properties: { items: { type: 'array', items: entrySchema }, nextAfter: { type: ['integer', 'null'] } },
+            properties: {
+              items: { type: 'array', items: entrySchema },
+              nextAfter: { type: ['integer', 'null'] },
+            },
           },
         },
       },

@@ -14,13 +14,26 @@ import { GRANT_TYPES, type GrantType } from '../../core/model.js';
 import { changeGrant } from '../../core/roles/grants.js';
 import { ifMatch, setEtag } from './etag.js';
 import { actorOf, pageOptions } from './request.js';
-import { clientSchema, grantResult, idParams, idRoleParams, nullableStr, pageOf, pageQuery, roleSchema, str } from './schemas.js';
+import {
+  clientSchema,
+  grantResult,
+  idParams,
+  idRoleParams,
+  nullableStr,
+  pageOf,
+  pageQuery,
+  roleSchema,
+  str,
+} from './schemas.js';
 
 type Id = { Params: { id: string } };
 const grantTypes = { type: 'array', maxItems: 10, items: { enum: GRANT_TYPES } } as const;
 const withSecret = {
   type: 'object',
-  properties: { ...clientSchema.properties, clientSecret: { type: 'string', description: 'Shown once; store it now' } },
+  properties: {
+    ...clientSchema.properties,
+    clientSecret: { type: 'string', description: 'Shown once; store it now' },
+  },
 } as const;
 const present = ({ client, clientSecret }: ClientWithSecret) => ({ ...client, clientSecret });
 
@@ -28,7 +41,14 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
   const tags = ['clients'];
   app.get<{ Querystring: { limit?: string; cursor?: string } }>(
     '/clients',
-    { schema: { tags, summary: 'List OAuth clients', querystring: pageQuery(), response: { 200: pageOf(clientSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'List OAuth clients',
+        querystring: pageQuery(),
+        response: { 200: pageOf(clientSchema) },
+      },
+    },
     async (request) => listClients(ctx, pageOptions(request.query)),
   );
 
@@ -65,7 +85,14 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.get<Id>(
     '/clients/:id',
-    { schema: { tags, summary: 'Read a client (by id or client_id)', params: idParams, response: { 200: clientSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read a client (by id or client_id)',
+        params: idParams,
+        response: { 200: clientSchema },
+      },
+    },
     async (request, reply) => {
       const client = await getClient(ctx, request.params.id);
       setEtag(reply, client.version);
@@ -73,7 +100,11 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
   );
 
-  app.patch<Id & { Body: { name?: string; grantTypes?: GrantType[]; defaultAudience?: string | null; enabled?: boolean } }>(
+  app.patch<
+    Id & {
+      Body: { name?: string; grantTypes?: GrantType[]; defaultAudience?: string | null; enabled?: boolean };
+    }
+  >(
     '/clients/:id',
     {
       schema: {
@@ -84,14 +115,21 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
           type: 'object',
           minProperties: 1,
           additionalProperties: false,
-          properties: { name: str(128), grantTypes, defaultAudience: nullableStr(2048), enabled: { type: 'boolean' } },
+          properties: {
+            name: str(128),
+            grantTypes,
+            defaultAudience: nullableStr(2048),
+            enabled: { type: 'boolean' },
+          },
         },
         response: { 200: clientSchema },
       },
     },
     async (request, reply) => {
       const current = await getClient(ctx, request.params.id);
-      const client = await updateClient(ctx, actorOf(request), current.id, request.body, { ifVersion: ifMatch(request) });
+      const client = await updateClient(ctx, actorOf(request), current.id, request.body, {
+        ifVersion: ifMatch(request),
+      });
       setEtag(reply, client.version);
       return client;
     },
@@ -99,7 +137,14 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.post<Id>(
     '/clients/:id/secret',
-    { schema: { tags, summary: 'Issue a new secret; the old one stops working', params: idParams, response: { 200: withSecret } } },
+    {
+      schema: {
+        tags,
+        summary: 'Issue a new secret; the old one stops working',
+        params: idParams,
+        response: { 200: withSecret },
+      },
+    },
     async (request, reply) => {
       const current = await getClient(ctx, request.params.id);
       const rotated = await rotateClientSecret(ctx, actorOf(request), current.id);
@@ -108,15 +153,26 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
   );
 
-  app.delete<Id>('/clients/:id', { schema: { tags, summary: 'Delete a client', params: idParams } }, async (request, reply) => {
-    const current = await getClient(ctx, request.params.id);
-    await deleteClient(ctx, actorOf(request), current.id, { ifVersion: ifMatch(request) });
-    return reply.code(204).send();
-  });
+  app.delete<Id>(
+    '/clients/:id',
+    { schema: { tags, summary: 'Delete a client', params: idParams } },
+    async (request, reply) => {
+      const current = await getClient(ctx, request.params.id);
+      await deleteClient(ctx, actorOf(request), current.id, { ifVersion: ifMatch(request) });
+      return reply.code(204).send();
+    },
+  );
 
   app.get<Id>(
     '/clients/:id/roles',
-    { schema: { tags, summary: 'Roles the client holds', params: idParams, response: { 200: { type: 'array', items: roleSchema } } } },
+    {
+      schema: {
+        tags,
+        summary: 'Roles the client holds',
+        params: idParams,
+        response: { 200: { type: 'array', items: roleSchema } },
+      },
+    },
     async (request) => {
       const client = await getClient(ctx, request.params.id);
       return ctx.store.listClientRoles(client.id);
@@ -139,7 +195,13 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
       },
       async (request) => {
         const client = await getClient(ctx, request.params.id);
-        const { changed, role } = await changeGrant(ctx, actorOf(request), operation, { type: 'client', id: client.id }, request.params.role);
+        const { changed, role } = await changeGrant(
+          ctx,
+          actorOf(request),
+          operation,
+          { type: 'client', id: client.id },
+          request.params.role,
+        );
         return { changed, role: role.name };
       },
     );

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TesseraError } from '../../core/errors.js';
 
 /** Sets the ETag of a versioned resource: the version, as a strong validator (RFC 9110 §8.8.3). */
-export const setEtag = (reply: FastifyReply, version: number): FastifyReply => reply.header('ETag', `"${version}"`);
+export const setEtag = (reply: FastifyReply, version: number): FastifyReply =>
+  reply.header('ETag', `"${version}"`);
 
 /**
  * The version an `If-Match` header names, or undefined when absent or `*`.

@@ -14,7 +14,17 @@ import {
 import { changeGrant } from '../../core/roles/grants.js';
 import { ifMatch, setEtag } from './etag.js';
 import { actorOf, pageOptions } from './request.js';
-import { grantResult, groupSchema, idParams, idRoleParams, nullableStr, pageOf, pageQuery, roleSchema, str } from './schemas.js';
+import {
+  grantResult,
+  groupSchema,
+  idParams,
+  idRoleParams,
+  nullableStr,
+  pageOf,
+  pageQuery,
+  roleSchema,
+  str,
+} from './schemas.js';
 
 type Id = { Params: { id: string } };
 const groupInput = { displayName: str(), externalId: nullableStr() } as const;
@@ -49,7 +59,12 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
       schema: {
         tags,
         summary: 'Create a group',
-        body: { type: 'object', required: ['displayName'], additionalProperties: false, properties: groupInput },
+        body: {
+          type: 'object',
+          required: ['displayName'],
+          additionalProperties: false,
+          properties: groupInput,
+        },
         response: { 201: groupSchema },
       },
     },
@@ -60,11 +75,15 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
   );
 
-  app.get<Id>('/groups/:id', { schema: { tags, summary: 'Read a group', params: idParams, response: { 200: groupSchema } } }, async (request, reply) => {
-    const group = await getGroup(ctx, request.params.id);
-    setEtag(reply, group.version);
-    return group;
-  });
+  app.get<Id>(
+    '/groups/:id',
+    { schema: { tags, summary: 'Read a group', params: idParams, response: { 200: groupSchema } } },
+    async (request, reply) => {
+      const group = await getGroup(ctx, request.params.id);
+      setEtag(reply, group.version);
+      return group;
+    },
+  );
 
   app.patch<Id & { Body: Partial<GroupInput> }>(
     '/groups/:id',
@@ -78,16 +97,22 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
       },
     },
     async (request, reply) => {
-      const group = await updateGroup(ctx, actorOf(request), request.params.id, request.body, { ifVersion: ifMatch(request) });
+      const group = await updateGroup(ctx, actorOf(request), request.params.id, request.body, {
+        ifVersion: ifMatch(request),
+      });
       setEtag(reply, group.version);
       return group;
     },
   );
 
-  app.delete<Id>('/groups/:id', { schema: { tags, summary: 'Delete a group', params: idParams } }, async (request, reply) => {
-    await deleteGroup(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
-    return reply.code(204).send();
-  });
+  app.delete<Id>(
+    '/groups/:id',
+    { schema: { tags, summary: 'Delete a group', params: idParams } },
+    async (request, reply) => {
+      await deleteGroup(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
+      return reply.code(204).send();
+    },
+  );
 
   app.get<Id & { Querystring: { limit?: string; cursor?: string } }>(
     '/groups/:id/members',
@@ -111,7 +136,12 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: `Add and/or remove members (user ids; up to ${MAX_MEMBER_CHANGE} each)`,
         params: idParams,
-        body: { type: 'object', minProperties: 1, additionalProperties: false, properties: { add: members, remove: members } },
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: { add: members, remove: members },
+        },
         response: {
           200: {
             type: 'object',
@@ -122,7 +152,9 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
     async (request) => {
       const actor = actorOf(request);
-      const added = request.body.add ? await changeMembers(ctx, actor, request.params.id, 'add', request.body.add) : [];
+      const added = request.body.add
+        ? await changeMembers(ctx, actor, request.params.id, 'add', request.body.add)
+        : [];
       const removed = request.body.remove
         ? await changeMembers(ctx, actor, request.params.id, 'remove', request.body.remove)
         : [];
@@ -132,7 +164,14 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.get<Id>(
     '/groups/:id/roles',
-    { schema: { tags, summary: 'Roles bound to the group', params: idParams, response: { 200: { type: 'array', items: roleSchema } } } },
+    {
+      schema: {
+        tags,
+        summary: 'Roles bound to the group',
+        params: idParams,
+        response: { 200: { type: 'array', items: roleSchema } },
+      },
+    },
     async (request) => {
       await getGroup(ctx, request.params.id);
       return ctx.store.listGroupRoles(request.params.id);
@@ -154,7 +193,13 @@ export function groupRoutes(app: FastifyInstance, ctx: CoreContext) {
         },
       },
       async (request) => {
-        const { changed, role } = await changeGrant(ctx, actorOf(request), operation, { type: 'group', id: request.params.id }, request.params.role);
+        const { changed, role } = await changeGrant(
+          ctx,
+          actorOf(request),
+          operation,
+          { type: 'group', id: request.params.id },
+          request.params.role,
+        );
         return { changed, role: role.name };
       },
     );

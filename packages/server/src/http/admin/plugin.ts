@@ -35,7 +35,11 @@ export const ADMIN_PERMISSION = 'tessera:admin';
 export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
   app.setErrorHandler(adminErrorHandler);
   app.setNotFoundHandler((request, reply) =>
-    adminErrorHandler(new TesseraError('ERR_NOT_FOUND', `no route ${request.method} ${request.url}`), request, reply),
+    adminErrorHandler(
+      new TesseraError('ERR_NOT_FOUND', `no route ${request.method} ${request.url}`),
+      request,
+      reply,
+    ),
   );
   app.decorateRequest('actor', undefined as unknown as FastifyRequest['actor']);
   app.addHook('onRequest', async (request) => {
@@ -63,6 +67,7 @@ function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (!header) throw new TesseraError('ERR_UNAUTHENTICATED', 'missing bearer token');
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!match?.[1]) throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed Authorization header; expected Bearer');
+  if (!match?.[1])
+    throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed Authorization header; expected Bearer');
   return match[1];
 }

@@ -61,7 +61,12 @@ export function toTesseraError(error: FastifyError | Error): TesseraError {
       first?.keyword === 'additionalProperties'
         ? `unknown field ${JSON.stringify((first.params as { additionalProperty?: string }).additionalProperty)}`
         : first?.message;
-    const field = [path, first?.keyword === 'additionalProperties' ? (first.params as { additionalProperty?: string }).additionalProperty : '']
+    const field = [
+      path,
+      first?.keyword === 'additionalProperties'
+        ? (first.params as { additionalProperty?: string }).additionalProperty
+        : '',
+    ]
       .filter(Boolean)
       .join('.');
     return new TesseraError('ERR_VALIDATION', `invalid ${where}${path ? ` at ${path}` : ''}: ${extra}`, {

@@ -11,6 +11,9 @@ declare module 'fastify' {
 
 export const actorOf = (request: FastifyRequest): Actor => request.actor;
 
-export function pageOptions(query: { limit?: string; cursor?: string }): { limit: number; cursor: string | null } {
+export function pageOptions(query: { limit?: string; cursor?: string }): {
+  limit: number;
+  cursor: string | null;
+} {
   return { limit: query.limit === undefined ? 50 : Number(query.limit), cursor: query.cursor ?? null };
 }

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
-import { createRole, deleteRole, getRole, listRoles, type RoleInput, updateRole } from '../../core/roles/service.js';
+import {
+  createRole,
+  deleteRole,
+  getRole,
+  listRoles,
+  type RoleInput,
+  updateRole,
+} from '../../core/roles/service.js';
 import { ifMatch, setEtag } from './etag.js';
 import { actorOf, pageOptions } from './request.js';
 import { idParams, nullableStr, pageOf, pageQuery, roleSchema, str } from './schemas.js';
@@ -12,7 +19,14 @@ export function roleRoutes(app: FastifyInstance, ctx: CoreContext) {
   const tags = ['roles'];
   app.get<{ Querystring: { limit?: string; cursor?: string } }>(
     '/roles',
-    { schema: { tags, summary: 'List roles', querystring: pageQuery(), response: { 200: pageOf(roleSchema) } } },
+    {
+      schema: {
+        tags,
+        summary: 'List roles',
+        querystring: pageQuery(),
+        response: { 200: pageOf(roleSchema) },
+      },
+    },
     async (request) => listRoles(ctx, pageOptions(request.query)),
   );
 
@@ -40,7 +54,14 @@ export function roleRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.get<Id>(
     '/roles/:id',
-    { schema: { tags, summary: 'Read a role (by id or name)', params: idParams, response: { 200: roleSchema } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read a role (by id or name)',
+        params: idParams,
+        response: { 200: roleSchema },
+      },
+    },
     async (request, reply) => {
       const role = await getRole(ctx, request.params.id);
       setEtag(reply, role.version);
@@ -65,14 +86,20 @@ export function roleRoutes(app: FastifyInstance, ctx: CoreContext) {
       },
     },
     async (request, reply) => {
-      const role = await updateRole(ctx, actorOf(request), request.params.id, request.body, { ifVersion: ifMatch(request) });
+      const role = await updateRole(ctx, actorOf(request), request.params.id, request.body, {
+        ifVersion: ifMatch(request),
+      });
       setEtag(reply, role.version);
       return role;
     },
   );
 
-  app.delete<Id>('/roles/:id', { schema: { tags, summary: 'Delete a role and every grant of it', params: idParams } }, async (request, reply) => {
-    await deleteRole(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
-    return reply.code(204).send();
-  });
+  app.delete<Id>(
+    '/roles/:id',
+    { schema: { tags, summary: 'Delete a role and every grant of it', params: idParams } },
+    async (request, reply) => {
+      await deleteRole(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
+      return reply.code(204).send();
+    },
+  );
 }

@@ -24,7 +24,11 @@ export const pageQuery = (extra: Record<string, unknown> = {}) =>
     type: 'object',
     additionalProperties: false,
     properties: {
-      limit: { type: 'string', pattern: '^(?:[1-9]|[1-9][0-9]|[1-4][0-9][0-9]|500)$', description: '1-500, default 50' },
+      limit: {
+        type: 'string',
+        pattern: '^(?:[1-9]|[1-9][0-9]|[1-4][0-9][0-9]|500)$',
+        description: '1-500, default 50',
+      },
       cursor: str(512),
       ...extra,
     },

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { changeGrant } from '../../core/roles/grants.js';
-import type { UserInput } from '../../core/users/user.js';
 import {
   createUser,
   deleteUser,
@@ -10,6 +9,7 @@ import {
   listUsers,
   updateUser,
 } from '../../core/users/service.js';
+import type { UserInput } from '../../core/users/user.js';
 import { ifMatch, setEtag } from './etag.js';
 import { actorOf, pageOptions } from './request.js';
 import {
@@ -27,7 +27,14 @@ import {
 } from './schemas.js';
 
 type Id = { Params: { id: string } };
-type ListQuery = { limit?: string; cursor?: string; userName?: string; externalId?: string; email?: string; active?: 'true' | 'false' };
+type ListQuery = {
+  limit?: string;
+  cursor?: string;
+  userName?: string;
+  externalId?: string;
+  email?: string;
+  active?: 'true' | 'false';
+};
 
 export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
   const tags = ['users'];
@@ -37,7 +44,12 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
       schema: {
         tags,
         summary: 'List users (cursor pagination; filters are exact, userName and email case-insensitive)',
-        querystring: pageQuery({ userName: str(), externalId: str(), email: str(254), active: { enum: ['true', 'false'] } }),
+        querystring: pageQuery({
+          userName: str(),
+          externalId: str(),
+          email: str(254),
+          active: { enum: ['true', 'false'] },
+        }),
         response: { 200: pageOf(userSchema) },
       },
     },
@@ -61,7 +73,12 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
       schema: {
         tags,
         summary: 'Create a user',
-        body: { type: 'object', required: ['userName'], additionalProperties: false, properties: userInputProperties },
+        body: {
+          type: 'object',
+          required: ['userName'],
+          additionalProperties: false,
+          properties: userInputProperties,
+        },
         response: { 201: userSchema },
       },
     },
@@ -72,20 +89,31 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
     },
   );
 
-  app.get<Id>('/users/:id', { schema: { tags, summary: 'Read a user', params: idParams, response: { 200: userSchema } } }, async (request, reply) => {
-    const user = await getUser(ctx, request.params.id);
-    setEtag(reply, user.version);
-    return user;
-  });
+  app.get<Id>(
+    '/users/:id',
+    { schema: { tags, summary: 'Read a user', params: idParams, response: { 200: userSchema } } },
+    async (request, reply) => {
+      const user = await getUser(ctx, request.params.id);
+      setEtag(reply, user.version);
+      return user;
+    },
+  );
 
-  const update = (replace: boolean) => async (request: { params: { id: string }; body: Partial<UserInput> } & Parameters<typeof actorOf>[0], reply: Parameters<typeof setEtag>[0]) => {
-    const changes: Partial<UserInput> = replace
-      ? { externalId: null, name: null, displayName: null, emails: null, active: true, ...request.body }
-      : request.body;
-    const user = await updateUser(ctx, actorOf(request), request.params.id, changes, { ifVersion: ifMatch(request) });
-    setEtag(reply, user.version);
-    return user;
-  };
+  const update =
+    (replace: boolean) =>
+    async (
+      request: { params: { id: string }; body: Partial<UserInput> } & Parameters<typeof actorOf>[0],
+      reply: Parameters<typeof setEtag>[0],
+    ) => {
+      const changes: Partial<UserInput> = replace
+        ? { externalId: null, name: null, displayName: null, emails: null, active: true, ...request.body }
+        : request.body;
+      const user = await updateUser(ctx, actorOf(request), request.params.id, changes, {
+        ifVersion: ifMatch(request),
+      });
+      setEtag(reply, user.version);
+      return user;
+    };
   app.patch<Id & { Body: Partial<UserInput> }>(
     '/users/:id',
     {
@@ -93,7 +121,12 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: 'Change some attributes (If-Match: "version" for optimistic concurrency)',
         params: idParams,
-        body: { type: 'object', minProperties: 1, additionalProperties: false, properties: userInputProperties },
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: userInputProperties,
+        },
         response: { 200: userSchema },
       },
     },
@@ -106,17 +139,26 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: 'Replace all attributes; omitted optional attributes are cleared',
         params: idParams,
-        body: { type: 'object', required: ['userName'], additionalProperties: false, properties: userInputProperties },
+        body: {
+          type: 'object',
+          required: ['userName'],
+          additionalProperties: false,
+          properties: userInputProperties,
+        },
         response: { 200: userSchema },
       },
     },
     update(true),
   );
 
-  app.delete<Id>('/users/:id', { schema: { tags, summary: 'Delete a user', params: idParams } }, async (request, reply) => {
-    await deleteUser(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
-    return reply.code(204).send();
-  });
+  app.delete<Id>(
+    '/users/:id',
+    { schema: { tags, summary: 'Delete a user', params: idParams } },
+    async (request, reply) => {
+      await deleteUser(ctx, actorOf(request), request.params.id, { ifVersion: ifMatch(request) });
+      return reply.code(204).send();
+    },
+  );
 
   app.get<Id>(
     '/users/:id/access',
@@ -133,7 +175,14 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.get<Id>(
     '/users/:id/roles',
-    { schema: { tags, summary: 'Roles granted directly', params: idParams, response: { 200: { type: 'array', items: roleSchema } } } },
+    {
+      schema: {
+        tags,
+        summary: 'Roles granted directly',
+        params: idParams,
+        response: { 200: { type: 'array', items: roleSchema } },
+      },
+    },
     async (request) => {
       await getUser(ctx, request.params.id);
       return ctx.store.listUserRoles(request.params.id);
@@ -142,7 +191,14 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.get<Id>(
     '/users/:id/groups',
-    { schema: { tags, summary: 'Groups the user belongs to', params: idParams, response: { 200: { type: 'array', items: groupSchema } } } },
+    {
+      schema: {
+        tags,
+        summary: 'Groups the user belongs to',
+        params: idParams,
+        response: { 200: { type: 'array', items: groupSchema } },
+      },
+    },
     async (request) => {
       await getUser(ctx, request.params.id);
       return ctx.store.listUserGroups(request.params.id);
@@ -164,7 +220,13 @@ export function userRoutes(app: FastifyInstance, ctx: CoreContext) {
         },
       },
       async (request) => {
-        const { changed, role } = await changeGrant(ctx, actorOf(request), operation, { type: 'user', id: request.params.id }, request.params.role);
+        const { changed, role } = await changeGrant(
+          ctx,
+          actorOf(request),
+          operation,
+          { type: 'user', id: request.params.id },
+          request.params.role,
+        );
         return { changed, role: role.name };
       },
     );

@@ -23,7 +23,9 @@ export function userQueries(db: Db): UserQueries {
     updateUser: (user, expectedVersion) =>
       mapErrors(() =>
         atomic(db, async (db) => {
-          const { id, ...row } = toRow(user);
+          // aver changes only through bumpAver: writing it from a record read earlier could
+          // undo a concurrent bump on another connection (the version check would not see it).
+          const { id, aver: _aver, ...row } = toRow(user);
           const result = await db
             .updateTable('users')
             .set(row)
