@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataDir, json, tempDataDir } from './run.js';
+import { cliWith, type DataDir, json, tempDataDir } from './run.js';
 
 describe('tessera CLI against a local store', () => {
   let d: DataDir;
@@ -61,6 +61,9 @@ describe('tessera CLI against a local store', () => {
 
       const none = await d.cli();
       expect(none.code).toBe(2);
+
+      const url = await d.cli('user', 'list', '--url', 'ftp://example.com');
+      expect(url).toMatchObject({ code: 2, stderr: 'error: --url must be an http or https URL\n' });
     });
   });
 
@@ -243,6 +246,9 @@ describe('tessera CLI against a local store', () => {
       const forged = await d.cli('token', 'verify', `${h}.${p}.${'A'.repeat(86)}`);
       expect(forged.code).toBe(1);
       expect(forged.stderr).toMatch(/token is NOT valid: .+ \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)/);
+
+      const piped = await cliWith(d.env, `${token}\n`)('token', 'decode', '-', '--json');
+      expect(json(piped).claims.client_id).toBe(admin.clientId);
 
       const garbage = await d.cli('token', 'decode', 'not-a-jwt');
       expect(garbage.code).toBe(1);

@@ -15,8 +15,8 @@ export interface CliResult {
 
 export type Cli = (...argv: string[]) => Promise<CliResult>;
 
-/** A CLI bound to `env`; each call is one `tessera …` invocation. */
-export function cliWith(env: Record<string, string | undefined>): Cli {
+/** A CLI bound to `env` (and `stdin`, if given); each call is one `tessera …` invocation. */
+export function cliWith(env: Record<string, string | undefined>, stdin?: string): Cli {
   return async (...argv) => {
     let stdout = '';
     let stderr = '';
@@ -28,6 +28,7 @@ export function cliWith(env: Record<string, string | undefined>): Cli {
         stderr += text;
       },
       env,
+      ...(stdin === undefined ? {} : { stdin: async () => stdin }),
     });
     return { code, stdout, stderr };
   };
