@@ -100,6 +100,7 @@ function serverUrl(raw: string | undefined, io: Io, token: string | undefined): 
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let opened: Backend | undefined;
+  let usage: string | undefined;
   try {
     const words = leadingWords(argv, TOP_LEVEL);
     if (words[0] === 'help') {
@@ -111,7 +112,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const resolved = resolve(words);
     const { entry, command } = resolved;
     const options = { ...(command ? { ...GLOBAL_OPTIONS, ...command.options } : TOP_LEVEL) };
-    const usage = helpFor(ENTRIES, entry, command);
+    usage = helpFor(ENTRIES, entry, command);
     const args: Args = parseCommandLine(argv, options, usage);
     if (args.flag('help')) {
       io.stdout(usage);
@@ -156,16 +157,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     };
     return (await command.run(context)) ?? EXIT.ok;
   } catch (err) {
-    return report(err, io);
+    return report(err, io, usage);
   } finally {
     await opened?.close().catch(() => {});
   }
 }
 
-/** The one place failures become messages: `error: <message> (<code>)` on stderr. */
-export function report(err: unknown, io: Io): number {
+/**
+ * The one place failures become messages: `error: <message> (<code>)` on stderr; a usage error
+ * also shows the usage of the command that was misused.
+ */
+export function report(err: unknown, io: Io, usage?: string): number {
   if (err instanceof UsageError) {
-    io.stderr(`error: ${err.message}\n${err.usage ? `\n${err.usage}` : ''}`);
+    const help = err.usage ?? usage;
+    io.stderr(`error: ${err.message}\n${help ? `\n${help}` : ''}`);
     return EXIT.usage;
   }
   if (isTesseraError(err) || err instanceof jose.JOSEError) {
