@@ -20,3 +20,23 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds all processes on the machine have been busy so far (every core counted), or
+ * undefined without /proc. Its growth minus the bench's own processes is what other work took
+ * from the shared cores during a measurement: the noise indicator for that measurement.
+ */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>(
+      (sum, n) => sum + (n ?? Number.NaN),
+      0,
+    );
+    return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,13 +2,19 @@
 // and sends back the result. It runs apart from the harness so that the harness's own work
 // never competes with the load on the same event loop.
 import autocannon from 'autocannon';
-import type { LoadRequest, LoadResult } from './load.ts';
+import { cpuSeconds, machineBusySeconds } from './cpu.ts';
+import type { CpuShares, LoadRequest, LoadResult } from './load.ts';
 import { percentileOfSorted } from './stats.ts';
+
+const difference = (after: number | undefined, before: number | undefined) =>
+  after === undefined || before === undefined ? undefined : after - before;
 
 async function load(request: LoadRequest): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds, too coarse for ~1 ms responses.
   const latencies: number[] = [];
-  const cpuBefore = process.cpuUsage();
+  const ownBefore = process.cpuUsage();
+  const serverBefore = cpuSeconds(request.serverPid);
+  const machineBefore = machineBusySeconds();
   const wallBefore = performance.now();
   const instance = autocannon({
     url: request.url,
@@ -24,8 +30,17 @@ async function load(request: LoadRequest): Promise<LoadResult> {
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
   });
   const result = await instance;
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - wallBefore;
+  const wallSec = (performance.now() - wallBefore) / 1000;
+  const machine = difference(machineBusySeconds(), machineBefore);
+  const server = difference(cpuSeconds(request.serverPid), serverBefore);
+  const own = process.cpuUsage(ownBefore);
+  const load = (own.user + own.system) / 1e6;
+  const percent = (seconds: number) => (seconds / wallSec) * 100;
+  const cpu: CpuShares = {
+    load: percent(load),
+    ...(server === undefined ? {} : { server: percent(server) }),
+    ...(machine === undefined ? {} : { other: percent(Math.max(0, machine - load - (server ?? 0))) }),
+  };
 
   const sorted = Float64Array.from(latencies).sort();
   const at = (p: number) => (sorted.length === 0 ? 0 : percentileOfSorted(sorted, p));
@@ -45,7 +60,7 @@ async function load(request: LoadRequest): Promise<LoadResult> {
       p99: at(99),
       max: at(100),
     },
-    cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    cpu,
   };
 }
 

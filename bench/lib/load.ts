@@ -8,6 +8,18 @@ export interface LoadRequest {
   readonly body?: string;
   readonly connections: number;
   readonly durationSec: number;
+  /** The server's process id, to report the CPU it used during the run (Linux only). */
+  readonly serverPid?: number | undefined;
+}
+
+/** Where the cores went during the run, in % of one core (100 = one core fully busy). */
+export interface CpuShares {
+  /** The load generator itself. */
+  readonly load: number;
+  /** The server process, when its pid was given and /proc is available. */
+  readonly server?: number;
+  /** Everything else on the machine (other builds, tests, other VMs' steal): the noise. */
+  readonly other?: number;
 }
 
 export interface LoadResult {
@@ -26,8 +38,7 @@ export interface LoadResult {
     readonly p99: number;
     readonly max: number;
   };
-  /** CPU the load generator itself used, in % of one core over the run. */
-  readonly cpuPercent: number;
+  readonly cpu: CpuShares;
 }
 
 type WorkerReply = { ok: true; result: LoadResult } | { ok: false; error: string };
