@@ -1,0 +1,5 @@
+import type { Scenario } from '../lib/scenario.ts';
+import { tokenIssuance } from './token-issuance.ts';
+
+/** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
+export const scenarios: readonly Scenario[] = [tokenIssuance];
