@@ -1,6 +1,7 @@
 /**
  * `tessera serve`: composes the runtime, the HTTP app and the schedules, then listens.
  */
+import { createServer } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/defaults.js';
 import { bootstrap } from './core/bootstrap.js';
@@ -31,7 +32,9 @@ export const REDACT = [
   '*.password',
 ];
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(requested: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Tokens carry the issuer, so a derived issuer needs the real port before anything starts.
+  const config = requested.port === 0 && requested.issuerDerived ? await withFreePort(requested) : requested;
   const logger =
     options.logger ?? pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -106,4 +109,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await runtime.close();
     throw err;
   }
+}
+
+/** Picks a free port for `port: 0` and derives the issuer from it. */
+async function withFreePort(config: Config): Promise<Config> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, config.host, () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return { ...config, port, issuer: `http://${host}:${port}` };
 }

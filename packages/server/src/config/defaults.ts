@@ -122,6 +122,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   issuer: string;
+  /** True when the issuer was derived from host and port (so port 0 must be resolved first). */
+  issuerDerived: boolean;
   logLevel: string;
   accessTokenLifetimeMs: number;
   keyAlgorithm: KeyAlgorithm;
@@ -187,7 +189,8 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
   if (port > 65_535) errors.push('TESSERA_PORT must be at most 65535');
   const warnings: string[] = [];
   let issuer = read('issuer');
-  if (issuer === '') issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const issuerDerived = issuer === '';
+  if (issuerDerived) issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   try {
     const url = new URL(issuer);
     if (url.search || url.hash) errors.push('TESSERA_ISSUER must not have a query or fragment (RFC 8414 §2)');
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     dataDir: read('dataDir'),
     databaseUrl,
     issuer,
+    issuerDerived,
     logLevel: choice('logLevel'),
     accessTokenLifetimeMs: integer('accessTokenLifetime'),
     keyAlgorithm: choice<KeyAlgorithm>('keyAlgorithm'),

@@ -4,6 +4,7 @@ import { type Actor, type CoreContext, commit } from './context.js';
 import { uuidv7 } from './ids.js';
 import type { Change } from './journal.js';
 import type { Role } from './model.js';
+import type { Tx } from './ports.js';
 import { ADMIN_ROLE } from './roles/service.js';
 
 const BOOTSTRAPPED = 'bootstrap.completed_at';
@@ -19,38 +20,7 @@ export async function bootstrap(ctx: CoreContext): Promise<ClientWithSecret | un
   return commit(ctx, async (tx, now) => {
     await tx.lockJournal();
     if (await tx.getMeta(BOOTSTRAPPED)) return { result: undefined, changes: [] };
-    const changes: Change[] = [];
-    if (!(await tx.getApplicationByAudience(TESSERA_APPLICATION.audience))) {
-      changes.push(...(await insertApplication(tx, SYSTEM, now, { ...TESSERA_APPLICATION })).changes);
-    }
-    if (!(await tx.getRoleByName(ADMIN_ROLE))) {
-      const role: Role = {
-        id: uuidv7(now.getTime()),
-        name: ADMIN_ROLE,
-        description: "Full access to Tessera's admin API",
-        permissions: ['tessera:admin'],
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.insertRole(role);
-      changes.push({
-        actor: SYSTEM,
-        action: 'role.created',
-        targetType: 'role',
-        targetId: role.id,
-        summary: { name: role.name, permissions: role.permissions },
-        events: [
-          {
-            type: 'role.created',
-            subjectType: 'role',
-            subjectId: role.id,
-            subjectVersion: 1,
-            data: { name: role.name, permissions: role.permissions },
-          },
-        ],
-      });
-    }
+    const changes = await ensureCatalog(tx, now);
     const admin = await insertClient(tx, SYSTEM, now, adminClientInput('bootstrap admin'));
     changes.push(...admin.changes);
     await tx.setMeta(BOOTSTRAPPED, now.toISOString());
@@ -64,7 +34,49 @@ export async function createAdminClient(
   actor: Actor,
   name: string,
 ): Promise<ClientWithSecret> {
-  return commit(ctx, (tx, now) => insertClient(tx, actor, now, adminClientInput(name)));
+  return commit(ctx, async (tx, now) => {
+    await tx.lockJournal();
+    const changes = await ensureCatalog(tx, now);
+    const admin = await insertClient(tx, actor, now, adminClientInput(name));
+    return { result: admin.result, changes: [...changes, ...admin.changes] };
+  });
+}
+
+/** Tessera's own application and admin role, created when missing (e.g. a store no server has started). */
+async function ensureCatalog(tx: Tx, now: Date): Promise<Change[]> {
+  const changes: Change[] = [];
+  if (!(await tx.getApplicationByAudience(TESSERA_APPLICATION.audience))) {
+    changes.push(...(await insertApplication(tx, SYSTEM, now, { ...TESSERA_APPLICATION })).changes);
+  }
+  if (!(await tx.getRoleByName(ADMIN_ROLE))) {
+    const role: Role = {
+      id: uuidv7(now.getTime()),
+      name: ADMIN_ROLE,
+      description: "Full access to Tessera's admin API",
+      permissions: ['tessera:admin'],
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insertRole(role);
+    changes.push({
+      actor: SYSTEM,
+      action: 'role.created',
+      targetType: 'role',
+      targetId: role.id,
+      summary: { name: role.name, permissions: role.permissions },
+      events: [
+        {
+          type: 'role.created',
+          subjectType: 'role',
+          subjectId: role.id,
+          subjectVersion: 1,
+          data: { name: role.name, permissions: role.permissions },
+        },
+      ],
+    });
+  }
+  return changes;
 }
 
 const adminClientInput = (name: string) => ({

@@ -63,6 +63,10 @@ const INFO: Record<ErrorCode, CodeInfo> = {
   ERR_INTERNAL: { status: 500, oauth: 'server_error' },
 };
 
+/** Whether a string (e.g. from the wire) is one of the closed set of codes. */
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.hasOwn(INFO, value);
+
 export interface TesseraErrorOptions {
   cause?: unknown;
   /** Machine-readable detail safe to show the caller (field name, constraint, …). */

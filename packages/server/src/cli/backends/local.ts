@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import type { Config } from '../../config/defaults.js';
 import * as applications from '../../core/applications/service.js';
 import { listAudit, verifyAudit } from '../../core/audit.js';
-import { bootstrap, createAdminClient } from '../../core/bootstrap.js';
+import { createAdminClient } from '../../core/bootstrap.js';
 import * as clients from '../../core/clients/service.js';
 import type { Actor } from '../../core/context.js';
 import * as groups from '../../core/groups/service.js';
@@ -89,14 +89,7 @@ export function localBackend(runtime: Runtime, actor: Actor): Backend {
     deleteApplication: (id) => applications.deleteApplication(ctx, actor, id),
 
     createClient: async (input) => created(await clients.createClient(ctx, actor, input)),
-    async createAdminClient(name) {
-      // A store no server has started yet lacks the admin role: bootstrapping it creates the
-      // first admin client, which is then the one asked for (and serve prints none later).
-      const first = await bootstrap(ctx);
-      if (!first) return created(await createAdminClient(ctx, actor, name));
-      const client = await clients.updateClient(ctx, actor, first.client.id, { name });
-      return created({ client, clientSecret: first.clientSecret });
-    },
+    createAdminClient: async (name) => created(await createAdminClient(ctx, actor, name)),
     async listClients(options) {
       const page = await clients.listClients(ctx, options);
       return { items: page.items.map(clientView), nextCursor: page.nextCursor };

@@ -3,36 +3,7 @@
  * API's problem details carry the code itself; the token endpoint speaks RFC 6749 §5.2, whose
  * `error` maps back to the code that produced it; anything else falls back on the status.
  */
-import { type ErrorCode, TesseraError } from '../../core/errors.js';
-
-/** Every code, so a code from the wire is checked against the closed union before use. */
-const CODES: Record<ErrorCode, true> = {
-  ERR_VALIDATION: true,
-  ERR_INVALID_PERMISSION: true,
-  ERR_NOT_FOUND: true,
-  ERR_CONFLICT: true,
-  ERR_PRECONDITION_FAILED: true,
-  ERR_PRECONDITION_REQUIRED: true,
-  ERR_PAYLOAD_TOO_LARGE: true,
-  ERR_UNSUPPORTED_MEDIA_TYPE: true,
-  ERR_UNAUTHENTICATED: true,
-  ERR_FORBIDDEN: true,
-  ERR_RATE_LIMITED: true,
-  ERR_INVALID_CLIENT: true,
-  ERR_INVALID_REQUEST: true,
-  ERR_INVALID_GRANT: true,
-  ERR_UNAUTHORIZED_CLIENT: true,
-  ERR_UNSUPPORTED_GRANT_TYPE: true,
-  ERR_INVALID_SCOPE: true,
-  ERR_INVALID_TARGET: true,
-  ERR_NO_SIGNING_KEY: true,
-  ERR_CONFIG: true,
-  ERR_STORE_CORRUPT: true,
-  ERR_INTERNAL: true,
-};
-
-const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && Object.hasOwn(CODES, value);
+import { type ErrorCode, isErrorCode, TesseraError } from '../../core/errors.js';
 
 /** RFC 6749 §5.2 and RFC 8707 §2 error codes, to the code the server raised them from. */
 const OAUTH: Record<string, ErrorCode> = {
