@@ -3,7 +3,7 @@
  * the master key, the vault and the key ring. Both call exactly this, so a CLI command and an
  * HTTP request run through the same core services.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/defaults.js';
 import type { CoreContext } from './core/context.js';
@@ -26,13 +26,14 @@ export async function openRuntime(
   config: Config,
   options: { clock?: Clock; migrate?: boolean } = {},
 ): Promise<Runtime> {
-  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // The data directory holds the master key file even when the store is PostgreSQL.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = await loadMasterKey({ env: process.env, dataDir: config.dataDir });
-  const store = await openStore(
-    config.databaseUrl
-      ? { databaseUrl: config.databaseUrl }
-      : { sqlitePath: join(config.dataDir, 'tessera.db') },
-  );
+  const sqlitePath = join(config.dataDir, 'tessera.db');
+  const store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqlitePath });
+  // Client secret hashes and sealed keys live there: owner-only, like the master key.
+  // (SQLite gives its -wal and -shm files the database file's mode.)
+  if (!config.databaseUrl) chmodSync(sqlitePath, 0o600);
   try {
     if (options.migrate !== false) await store.migrate();
     return createRuntime(config, store, masterKey, options.clock);

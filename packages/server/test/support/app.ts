@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/defaults.js';
 import { bootstrap } from '../../src/core/bootstrap.js';
 import type { Clock } from '../../src/core/ports.js';
@@ -39,7 +40,7 @@ export interface InjectResult {
 
 export async function startTestApp(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestApp> {
   const { store, cleanup } = await openTestStore(dialect);
   const config = loadConfig({ TESSERA_ISSUER: 'http://tessera.test', ...options.env });
@@ -55,9 +56,15 @@ export async function startTestApp(
     issuer: config.issuer,
     accessTokenLifetimeMs: config.accessTokenLifetimeMs,
     rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
-    logger: false,
+    logger: options.logger ?? false,
   });
-  const app = await buildApp({ config, ctx: runtime.ctx, keyRing: runtime.keyRing, tokens, logger: false });
+  const app = await buildApp({
+    config,
+    ctx: runtime.ctx,
+    keyRing: runtime.keyRing,
+    tokens,
+    logger: options.logger ?? false,
+  });
   const basic = Buffer.from(`${created.client.clientId}:${created.clientSecret}`).toString('base64');
   const adminToken = async () => {
     const res = await app.inject({
