@@ -43,9 +43,10 @@ function assertKeyFitsAlg(key: KeyObject, alg: KeyAlgorithm, kid: string): void 
 /**
  * Builds the compact serialization directly over node:crypto's one-shot sign: the header for
  * each `typ` is encoded once per key, and signing runs on libuv's thread pool, which keeps the
- * event loop's share of a token to a few microseconds (jose's WebCrypto path measured 3-5x
- * more event-loop time per token; see the report in bench/ and the tests in signer.test.ts,
- * which verify every algorithm's output with jose).
+ * event loop's share of a token to a few microseconds. jose's SignJWT (WebCrypto) measured
+ * 19-37 µs of event-loop time per ES256 token against 6 µs here, on the path that must reach
+ * thousands of tokens a second; jose still verifies every algorithm's output in the tests
+ * (test/keys/keyring.test.ts, core/tokens/issue-access-token.test.ts).
  *
  * ES256 signatures are emitted as the fixed-size R ‖ S concatenation that JWS requires
  * (RFC 7518 §3.4), not DER.

@@ -1,0 +1,105 @@
+import { TesseraError } from '../errors.js';
+import { secretMatches } from '../ids.js';
+import type { Client } from '../model.js';
+import { single, type TokenParams } from './params.js';
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+export interface ClientCredentials {
+  method: ClientAuthMethod;
+  clientId: string;
+  secret: string;
+}
+
+/** Longer ids and secrets than any Tessera issues are refused before any lookup. */
+const MAX_LENGTH = 256;
+
+/**
+ * Reads the client's credentials from the request, without checking them (RFC 6749 §2.3.1):
+ * HTTP Basic with the form-urlencoded client_id and secret, or client_id and client_secret in
+ * the body. "The client MUST NOT use more than one authentication method in each request."
+ */
+export function readClientCredentials(
+  params: TokenParams,
+  authorization: string | undefined,
+): ClientCredentials {
+  const bodyId = single(params, 'client_id');
+  const bodySecret = single(params, 'client_secret');
+  if (authorization !== undefined && authorization !== '') {
+    if (bodySecret !== undefined) {
+      throw new TesseraError(
+        'ERR_INVALID_REQUEST',
+        'the client used more than one authentication method (Authorization header and client_secret)',
+      );
+    }
+    const basic = parseBasic(authorization);
+    if (bodyId !== undefined && bodyId !== basic.clientId) {
+      throw new TesseraError('ERR_INVALID_REQUEST', 'client_id does not match the Authorization header');
+    }
+    return basic;
+  }
+  if (bodyId === undefined || bodySecret === undefined) {
+    throw failed(
+      'client authentication is required (client_secret_basic or client_secret_post)',
+      'client_secret_post',
+    );
+  }
+  return checked({ method: 'client_secret_post', clientId: bodyId, secret: bodySecret });
+}
+
+function parseBasic(authorization: string): ClientCredentials {
+  const space = authorization.indexOf(' ');
+  if (space < 0 || authorization.slice(0, space).toLowerCase() !== 'basic') {
+    throw failed('unsupported authentication scheme; use Basic', 'client_secret_basic');
+  }
+  const decoded = Buffer.from(authorization.slice(space + 1).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw failed('malformed Basic credentials', 'client_secret_basic');
+  return checked({
+    method: 'client_secret_basic',
+    clientId: formDecode(decoded.slice(0, colon)),
+    secret: formDecode(decoded.slice(colon + 1)),
+  });
+}
+
+/** application/x-www-form-urlencoded decoding (RFC 6749 Appendix B): `+` is a space. */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    throw failed('the Basic credentials are not form-urlencoded (RFC 6749 §2.3.1)', 'client_secret_basic');
+  }
+}
+
+function checked(credentials: ClientCredentials): ClientCredentials {
+  const { clientId, secret, method } = credentials;
+  if (clientId === '' || secret === '' || clientId.length > MAX_LENGTH || secret.length > MAX_LENGTH) {
+    throw failed('client authentication failed', method, clientId.length > MAX_LENGTH ? undefined : clientId);
+  }
+  return credentials;
+}
+
+/** A stored hash nothing matches, compared against when the client is unknown (equal timing). */
+const NO_CLIENT_HASH = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/**
+ * Checks presented credentials against the client record (constant-time on the hash).
+ * Unknown client, wrong secret: the same answer. A disabled client learns it is disabled only
+ * after proving its secret.
+ */
+export function authenticateClient(client: Client | undefined, credentials: ClientCredentials): Client {
+  const ok = secretMatches(credentials.secret, client?.secretHash ?? NO_CLIENT_HASH);
+  if (!client || !ok) throw failed('client authentication failed', credentials.method, credentials.clientId);
+  if (!client.enabled) throw failed('the client is disabled', credentials.method, credentials.clientId);
+  return client;
+}
+
+/**
+ * RFC 6749 §5.2 invalid_client. `detail` carries the method tried and the client_id presented
+ * (the caller's own input) for the HTTP layer's challenge and failure counting.
+ */
+export const failed = (message: string, method: ClientAuthMethod, clientId?: string): TesseraError =>
+  new TesseraError('ERR_INVALID_CLIENT', message, {
+    detail: clientId === undefined || clientId === '' ? { method } : { method, clientId },
+  });

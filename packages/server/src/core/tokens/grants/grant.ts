@@ -1,0 +1,32 @@
+import type { KeyRing } from '../../keys/keyring.js';
+import type { Client } from '../../model.js';
+import type { Clock } from '../../ports.js';
+import type { ClientDirectory } from '../directory.js';
+import type { IssuedAccessToken } from '../issue-access-token.js';
+import type { TokenParams } from '../params.js';
+
+/** What every grant runs on. */
+export interface GrantContext {
+  directory: ClientDirectory;
+  keyRing: Pick<KeyRing, 'signer'>;
+  clock: Clock;
+  issuer: string;
+  accessTokenLifetimeMs: number;
+}
+
+/** The RFC 6749 §5.1 success body. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  /** RFC 6749 §5.1: present when the request named a scope. */
+  scope?: string;
+}
+
+export interface GrantResult {
+  response: TokenResponse;
+  issued: IssuedAccessToken;
+}
+
+/** One grant type: runs after the client is authenticated and allowed to use the grant. */
+export type Grant = (ctx: GrantContext, client: Client, params: TokenParams) => Promise<GrantResult>;

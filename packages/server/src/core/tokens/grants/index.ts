@@ -1,0 +1,10 @@
+import type { GrantType } from '../../model.js';
+import { clientCredentials } from './client-credentials.js';
+import type { Grant } from './grant.js';
+
+/** Every grant Tessera implements, keyed by `grant_type`. Adding one is one file and one line. */
+export const GRANTS: Readonly<Record<GrantType, Grant>> = {
+  client_credentials: clientCredentials,
+};
+
+export type { Grant, GrantContext, GrantResult, TokenResponse } from './grant.js';
