@@ -354,6 +354,13 @@ describe('POST /oauth2/token, client_credentials', () => {
     expect(huge.json()).toMatchObject({ error: 'invalid_request' });
   });
 
+  it('refuses methods other than POST as invalid_request', async () => {
+    const res = await f.app.inject({ method: 'GET', url: '/oauth2/token?grant_type=client_credentials' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
   it('answers 500 server_error without detail when something unexpected breaks', async () => {
     await f.test.cleanup(); // the store is gone
     const res = await requestToken(f.app, { grant_type: 'client_credentials' }, f.clients.main);

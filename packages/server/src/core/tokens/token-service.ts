@@ -63,8 +63,9 @@ export interface TokenRequest {
 
 /**
  * The token endpoint's logic (RFC 6749 §3.2), as a pipeline: grant_type → client
- * authentication → admission (rate limits) → may the client use the grant → the grant. Every failure is a TesseraError
- * with the RFC 6749 §5.2 / RFC 8707 code; the HTTP layer turns it into a response.
+ * authentication → admission (rate limits) → may the client use the grant → the grant. Every
+ * failure is a TesseraError with the RFC 6749 §5.2 / RFC 8707 code; the HTTP layer turns it
+ * into a response.
  *
  * Issued tokens are not written to the audit chain (that would put a write on the hot path);
  * their jti is logged at debug level (never the token).

@@ -71,4 +71,13 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
       }
     },
   );
+  // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/oauth2/token',
+    handler: async (_request, reply) => {
+      reply.header('Allow', 'POST');
+      throw new TesseraError('ERR_INVALID_REQUEST', 'token requests must use POST (RFC 6749 §3.2)');
+    },
+  });
 }
