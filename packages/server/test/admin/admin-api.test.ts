@@ -13,8 +13,16 @@ describeDialects('admin API', (dialect) => {
     it('answers 401 with an RFC 6750 challenge without a token', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/admin/v1/users' });
       expect(res.statusCode).toBe(401);
-      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="tessera"/);
+      // RFC 6750 §3.1: no error code when the request carried no credentials.
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tessera"');
       expect(res.json().code).toBe('ERR_UNAUTHENTICATED');
+      const malformed = await t.app.inject({
+        method: 'GET',
+        url: '/admin/v1/users',
+        headers: { authorization: 'Basic abc' },
+      });
+      expect(malformed.statusCode).toBe(401);
+      expect(malformed.headers['www-authenticate']).toContain('error="invalid_token"');
     });
 
     it('rejects a forged token with invalid_token', async () => {

@@ -10,10 +10,12 @@ import { isTesseraError, TesseraError } from '../../core/errors.js';
 export function adminErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const err = toTesseraError(error);
   if (!err.expose) request.log.error({ err: error }, 'admin request failed');
-  if (err.status === 401) {
-    reply.header('WWW-Authenticate', bearerChallenge(err));
-  } else if (err.code === 'ERR_FORBIDDEN') {
-    reply.header('WWW-Authenticate', bearerChallenge(err));
+  if (err.status === 401 || err.code === 'ERR_FORBIDDEN') {
+    // RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
+    reply.header(
+      'WWW-Authenticate',
+      request.headers.authorization ? bearerChallenge(err) : 'Bearer realm="tessera"',
+    );
   }
   const body: Record<string, unknown> = {
     type: `urn:tessera:error:${err.code}`,
