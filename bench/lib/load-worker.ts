@@ -64,11 +64,18 @@ async function load(request: LoadRequest): Promise<LoadResult> {
   };
 }
 
+const reply = (message: unknown) => {
+  if (process.connected) process.send?.(message);
+};
+
+// The harness went away (interrupted): stop loading a server nobody measures.
+process.once('disconnect', () => process.exit(0));
+
 process.once('message', async (request: LoadRequest) => {
   try {
-    process.send?.({ ok: true, result: await load(request) });
+    reply({ ok: true, result: await load(request) });
   } catch (error) {
-    process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
   }
   process.disconnect?.();
 });

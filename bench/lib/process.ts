@@ -29,11 +29,20 @@ export interface Service {
 
 const MAX_KEPT_CHARS = 64 * 1024;
 const running = new Set<ChildProcess>();
+const exitCleanups = new Set<() => void>();
 
-// A bench interrupted half-way must not leave servers behind holding ports and CPU.
+// A bench interrupted half-way must not leave servers behind holding ports and CPU, nor their
+// temporary data. Only synchronous work can run here.
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const cleanup of exitCleanups) cleanup();
 });
+
+/** Runs `cleanup` (synchronous) if the process exits before the returned function is called. */
+export function onExit(cleanup: () => void): () => void {
+  exitCleanups.add(cleanup);
+  return () => exitCleanups.delete(cleanup);
+}
 
 export function startService(options: ServiceOptions): Service {
   const child = spawn(options.command, [...options.args], {

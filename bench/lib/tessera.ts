@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './http.ts';
 import { freePort } from './ports.ts';
-import { type Service, startService } from './process.ts';
+import { onExit, type Service, startService } from './process.ts';
 
 export interface StartTesseraOptions {
   /** Extra environment for the server; overrides the defaults below. */
@@ -50,6 +50,9 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
   if (!existsSync(TESSERA_MAIN)) throw new TesseraNotBuiltError(TESSERA_MAIN);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-'));
+  const forgetDataDir = options.keepDataDir
+    ? () => true
+    : onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const service = startService({
@@ -69,6 +72,7 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
   });
   const cleanUp = async () => {
     await service.stop();
+    forgetDataDir();
     if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
   };
   try {
