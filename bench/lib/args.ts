@@ -22,13 +22,22 @@ export const USAGE = `Usage: npm run bench -- [options]
   --list                 list the scenarios and exit
   --help                 show this help`;
 
-function positive(name: string, value: string | undefined, fallback: number, integer: boolean): number {
+function number(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  kind: 'count' | 'seconds',
+): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
-  const valid = Number.isFinite(number) && (integer ? Number.isInteger(number) && number >= 1 : number >= 0);
-  if (!valid)
-    throw new TypeError(`--${name} must be a ${integer ? 'positive integer' : 'number ≥ 0'}, got "${value}"`);
-  return number;
+  const parsed = Number(value);
+  const valid =
+    kind === 'count' ? Number.isInteger(parsed) && parsed >= 1 : Number.isFinite(parsed) && parsed >= 0;
+  if (!valid) {
+    throw new TypeError(
+      `--${name} must be ${kind === 'count' ? 'a positive integer' : 'a number of seconds'}, got "${value}"`,
+    );
+  }
+  return parsed;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -47,15 +56,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const durationSec = positive('duration', values.duration, 10, false);
+  const durationSec = number('duration', values.duration, 10, 'seconds');
   if (durationSec === 0) throw new TypeError('--duration must be greater than 0');
   return {
     only: (values.only ?? []).flatMap((value) => value.split(',')).filter(Boolean),
     durationSec,
-    runs: positive('runs', values.runs, 3, true),
-    warmupSec: positive('warmup', values.warmup, 3, false),
+    runs: number('runs', values.runs, 3, 'count'),
+    warmupSec: number('warmup', values.warmup, 3, 'seconds'),
     connections:
-      values.connections === undefined ? undefined : positive('connections', values.connections, 0, true),
+      values.connections === undefined ? undefined : number('connections', values.connections, 1, 'count'),
     write: values.write,
     list: values.list,
     help: values.help,
