@@ -10,28 +10,34 @@ import { StaticMigrationProvider } from './migrations/index.js';
 import { queries } from './queries/index.js';
 import type { Database, StoreDialect } from './schema.js';
 
-export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+export function createKyselyStore(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  options: { guardTransactions?: boolean } = {},
+): Store {
   // Using the store itself (rather than the tx) inside a transaction's fn would wait forever on
   // SQLite, whose single connection the transaction holds, and on PostgreSQL would silently
-  // work outside the transaction. Both are caught here, in every dialect, as a TypeError.
-  const transactionScope = new AsyncLocalStorage<{ open: boolean }>();
+  // work outside the transaction. With guardTransactions (the test suites) both are caught, in
+  // every dialect, as a TypeError; see OpenStoreOptions for why the server runs without it.
+  const transactionScope = options.guardTransactions ? new AsyncLocalStorage<{ open: boolean }>() : undefined;
   const outsideTransactions = (method: string): void => {
-    if (transactionScope.getStore()?.open === true) {
+    if (transactionScope?.getStore()?.open === true) {
       throw new TypeError(`store.${method}() called inside store.transaction(): use the tx passed to fn`);
     }
   };
+  const all = queries(db, dialect);
 
   return {
     dialect,
-    ...guarded(queries(db, dialect), outsideTransactions),
+    ...(transactionScope ? guarded(all, outsideTransactions) : all),
 
     async transaction(fn) {
+      const run = () => db.transaction().execute((trx) => fn(queries(trx, dialect)));
+      if (!transactionScope) return run();
       outsideTransactions('transaction');
       const scope = { open: true };
       try {
-        return await transactionScope.run(scope, () =>
-          db.transaction().execute((trx) => fn(queries(trx, dialect))),
-        );
+        return await transactionScope.run(scope, run);
       } finally {
         // Work that fn started and that outlives the transaction may use the store again.
         scope.open = false;
