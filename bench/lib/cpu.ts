@@ -9,6 +9,24 @@ const TICKS_PER_SECOND = 100;
  */
 export function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
+  const own = processCpuSeconds(pid);
+  if (own === undefined) return undefined;
+  // A server that forks workers (tessera serve with TESSERA_WORKERS > 1) spends its CPU in them.
+  let total = own;
+  for (const child of childPids(pid)) total += cpuSeconds(child) ?? 0;
+  return total;
+}
+
+/** Direct children of a process (Linux: /proc/<pid>/task/<tid>/children). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function processCpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.

@@ -118,17 +118,23 @@ const oidcProvider: Subject = {
   },
 };
 
-const tessera: Subject = {
-  name: 'tessera',
+/**
+ * Tessera as `npm start` runs it (TESSERA_WORKERS=auto: one worker process per core), and, for
+ * transparency, in a single process like the oidc-provider anchor.
+ */
+const tesseraSubject = (name: string, env: Record<string, string>): Subject => ({
+  name,
   role: 'subject',
   async start(options) {
     // The per-client token limit (default 100,000/min) would turn a saturating load into 429s;
     // the limiter still runs on every request, so its cost stays in the measurement.
-    const server = await startTessera({ env: { TESSERA_TOKEN_RATE_LIMIT: '1000000000' } });
+    const server = await startTessera({ env: { TESSERA_TOKEN_RATE_LIMIT: '1000000000', ...env } });
     const endpoint = { ...server, tokenUrl: `${server.url}/oauth2/token`, pid: server.service.child.pid };
-    return httpSession('tessera', endpoint, options, undefined);
+    return httpSession(name, endpoint, options, undefined);
   },
-};
+});
+const tessera = tesseraSubject('tessera', {});
+const tesseraOneProcess = tesseraSubject('tessera (1 process)', { TESSERA_WORKERS: '1' });
 
 export const tokenIssuance: Scenario = {
   name: 'token-issuance',
@@ -151,9 +157,10 @@ export const tokenIssuance: Scenario = {
   // Throughput per CPU-second the server actually got: steadier than tokens/s when other work
   // steals CPU from the shared cores.
   compared: ['tokensPerCpuSec'],
-  subjects: [raw, oidcProvider, tessera],
+  subjects: [raw, oidcProvider, tessera, tesseraOneProcess],
   comparisons: [
     { subject: 'tessera', anchor: 'oidc-provider', target: 3 },
+    { subject: 'tessera (1 process)', anchor: 'oidc-provider' },
     { subject: 'tessera', anchor: 'raw node:crypto ES256' },
     { subject: 'oidc-provider', anchor: 'raw node:crypto ES256' },
   ],

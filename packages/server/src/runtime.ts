@@ -9,6 +9,7 @@ import type { Config } from './config/defaults.js';
 import type { CoreContext } from './core/context.js';
 import { EventBus } from './core/events.js';
 import { KeyRing } from './core/keys/keyring.js';
+import type { SignOn } from './core/keys/signer.js';
 import { createKeyVault } from './core/keys/vault.js';
 import { type Clock, type Store, systemClock } from './core/ports.js';
 import { loadMasterKey } from './master-key.js';
@@ -24,7 +25,7 @@ export interface Runtime {
 
 export async function openRuntime(
   config: Config,
-  options: { clock?: Clock; migrate?: boolean } = {},
+  options: { clock?: Clock; migrate?: boolean; signOn?: SignOn } = {},
 ): Promise<Runtime> {
   // The data directory holds the master key file even when the store is PostgreSQL.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -36,7 +37,7 @@ export async function openRuntime(
   if (!config.databaseUrl) chmodSync(sqlitePath, 0o600);
   try {
     if (options.migrate !== false) await store.migrate();
-    return createRuntime(config, store, masterKey, options.clock);
+    return createRuntime(config, store, masterKey, options.clock, options.signOn);
   } catch (err) {
     await store.close();
     throw err;
@@ -49,6 +50,7 @@ export function createRuntime(
   store: Store,
   masterKey: Uint8Array,
   clock: Clock = systemClock,
+  signOn: SignOn = 'pool',
 ): Runtime {
   const ctx: CoreContext = { store, clock, bus: new EventBus() };
   const keyRing = new KeyRing({
@@ -61,6 +63,7 @@ export function createRuntime(
     publishAheadMs: config.keyPublishAheadMs,
     maxTokenLifetimeMs: config.accessTokenLifetimeMs,
     retireGraceMs: config.keyRetireGraceMs,
+    signOn,
   });
   return { config, store, ctx, keyRing, close: () => store.close() };
 }

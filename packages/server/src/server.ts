@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/defaults.js';
 import { bootstrap } from './core/bootstrap.js';
+import type { ClientWithSecret } from './core/clients/service.js';
+import type { SignOn } from './core/keys/signer.js';
 import { TokenService } from './core/tokens/token-service.js';
 import { buildApp } from './http/app.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -21,6 +23,8 @@ export interface StartOptions {
   print?: (line: string) => void;
   /** An already-open runtime (tests); by default one is opened from the config. */
   runtime?: Runtime;
+  /** Where signatures are computed (cluster workers sign on their own thread). Default 'pool'. */
+  signOn?: SignOn;
 }
 
 /** Never log these: tokens and credentials travel in them. */
@@ -40,24 +44,13 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   for (const warning of config.warnings) logger.warn(`UNSAFE CONFIGURATION: ${warning}`);
 
-  const runtime = options.runtime ?? (await openRuntime(config));
+  const runtime = options.runtime ?? (await openRuntime(config, { signOn: options.signOn ?? 'pool' }));
   const { ctx, keyRing, store } = runtime;
   const timers: NodeJS.Timeout[] = [];
   try {
     await keyRing.tick();
     const admin = await bootstrap(ctx);
-    if (admin) {
-      print(
-        [
-          '',
-          'Tessera bootstrap admin client (shown once, store it now):',
-          `  client_id:     ${admin.client.clientId}`,
-          `  client_secret: ${admin.clientSecret}`,
-          'Lost it? `tessera client create --admin --name NAME` mints another from this machine.',
-          '',
-        ].join('\n'),
-      );
-    }
+    if (admin) print(bootstrapBanner(admin));
     const tokens = new TokenService({
       store,
       keyRing,
@@ -72,7 +65,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = urlOf(config.host, port);
 
     const every = (ms: number, task: () => Promise<unknown>, what: string) => {
       const timer = setInterval(() => {
@@ -88,11 +81,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
       'event pruning',
     );
 
-    print(`Tessera listening on ${url} (store: ${store.dialect}, issuer: ${config.issuer})`);
-    print(`  token endpoint  ${url}/oauth2/token`);
-    print(`  JWKS            ${url}/.well-known/jwks.json`);
-    print(`  discovery       ${url}/.well-known/oauth-authorization-server`);
-    print(`  admin API       ${url}/admin/v1  (OpenAPI: ${url}/admin/v1/openapi.json)`);
+    print(listeningBanner(url, store.dialect, config.issuer, 1));
 
     let closing: Promise<void> | undefined;
     const close = () => {
@@ -111,8 +100,33 @@ export async function startServer(requested: Config, options: StartOptions = {})
   }
 }
 
+/** The one-time bootstrap credentials, as printed by `serve`. */
+export function bootstrapBanner(admin: ClientWithSecret): string {
+  return [
+    '',
+    'Tessera bootstrap admin client (shown once, store it now):',
+    `  client_id:     ${admin.client.clientId}`,
+    `  client_secret: ${admin.clientSecret}`,
+    'Lost it? `tessera client create --admin --name NAME` mints another from this machine.',
+    '',
+  ].join('\n');
+}
+
+export function listeningBanner(url: string, dialect: string, issuer: string, workers: number): string {
+  return [
+    `Tessera listening on ${url} (store: ${dialect}, issuer: ${issuer}, ${workers} worker${workers === 1 ? '' : 's'})`,
+    `  token endpoint  ${url}/oauth2/token`,
+    `  JWKS            ${url}/.well-known/jwks.json`,
+    `  discovery       ${url}/.well-known/oauth-authorization-server`,
+    `  admin API       ${url}/admin/v1  (OpenAPI: ${url}/admin/v1/openapi.json)`,
+  ].join('\n');
+}
+
+export const urlOf = (host: string, port: number): string =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
 /** Picks a free port for `port: 0` and derives the issuer from it. */
-async function withFreePort(config: Config): Promise<Config> {
+export async function withFreePort(config: Config): Promise<Config> {
   const port = await new Promise<number>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -121,6 +135,5 @@ async function withFreePort(config: Config): Promise<Config> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return { ...config, port, issuer: `http://${host}:${port}` };
+  return { ...config, port, issuer: urlOf(config.host, port) };
 }

@@ -4,6 +4,7 @@
  * settings are collected as warnings that the server logs once, loudly.
  * docs/configuration.md is written from this table.
  */
+import { availableParallelism } from 'node:os';
 import { TesseraError } from '../core/errors.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../core/model.js';
 
@@ -101,6 +102,12 @@ export const OPTIONS = {
     min: 1,
     doc: 'Failed client authentications per minute allowed per IP address and per client_id.',
   },
+  workers: {
+    env: 'TESSERA_WORKERS',
+    kind: 'string',
+    default: 'auto',
+    doc: 'HTTP worker processes for `tessera serve`: a number, or `auto` for one per CPU core (os.availableParallelism, at most 8). Committed changes are relayed between workers at once; rate limits on failed authentications are split between them.',
+  },
   trustProxy: {
     env: 'TESSERA_TRUST_PROXY',
     kind: 'boolean',
@@ -132,10 +139,21 @@ export interface Config {
   keyRetireGraceMs: number;
   tokenRateLimit: number;
   tokenFailureLimit: number;
+  /** Worker processes for `serve` (1: the server runs in the process itself). */
+  workers: number;
   trustProxy: boolean;
   eventRetentionMs: number;
   /** Unsafe settings, logged once at start. */
   warnings: string[];
+}
+
+const MAX_WORKERS = 8;
+
+function workerCount(raw: string, errors: string[]): number {
+  if (raw === 'auto') return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+  if (/^\d+$/.test(raw) && Number(raw) >= 1 && Number(raw) <= 64) return Number(raw);
+  errors.push(`TESSERA_WORKERS=${JSON.stringify(raw)} must be auto or a number from 1 to 64`);
+  return 1;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -220,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     keyRetireGraceMs: integer('keyRetireGrace'),
     tokenRateLimit: integer('tokenRateLimit'),
     tokenFailureLimit: integer('tokenFailureLimit'),
+    workers: workerCount(read('workers'), errors),
     trustProxy: bool('trustProxy'),
     eventRetentionMs: integer('eventRetention'),
     warnings,

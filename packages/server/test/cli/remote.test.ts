@@ -45,6 +45,8 @@ describe('tessera CLI against a running server (tessera serve, then --url)', () 
         TESSERA_PORT: '0',
         TESSERA_ISSUER: 'http://tessera.test',
         TESSERA_LOG_LEVEL: 'silent',
+        // In-process serve from source: worker processes run the compiled CLI (test/cluster covers them).
+        TESSERA_WORKERS: '1',
       },
       signal: stop.signal,
     });

@@ -1,4 +1,4 @@
-import { startServer } from '../../server.js';
+import { serve as runServer } from '../../cluster.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 
@@ -32,7 +32,7 @@ export const serve: Command = {
     if (url !== undefined) {
       throw new UsageError('serve runs a server here; --url and TESSERA_URL do not apply');
     }
-    const server = await startServer(config(), { print: (line) => io.stdout(`${line}\n`) });
+    const server = await runServer(config(), { print: (line) => io.stdout(`${line}\n`) });
     const reason = await stopRequested(io.signal);
     out.note(`stopping (${reason})…`);
     await server.close();

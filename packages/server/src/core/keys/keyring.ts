@@ -8,7 +8,7 @@ import { buildJwks, type JwkSet } from './jwks.js';
 import { revokeKey } from './revoke.js';
 import { type RotateOptions, rotateKeys } from './rotate.js';
 import { currentKey, type RotationPolicy } from './schedule.js';
-import { createSigner, openPrivateKey, openPublicKey, type Signer } from './signer.js';
+import { createSigner, openPrivateKey, openPublicKey, type Signer, type SignOn } from './signer.js';
 import { type KeyInfo, keyState } from './state.js';
 import { runKeySchedule } from './tick.js';
 
@@ -31,6 +31,8 @@ export interface KeyRingOptions {
   retireGraceMs?: number;
   /** Where committed key events are published in-process (the live-update stream listens). */
   bus?: EventBus;
+  /** Where signatures are computed; see SignOn. Default 'pool'. */
+  signOn?: SignOn;
 }
 
 /** A key usable for verification: its pinned algorithm and public KeyObject. */
@@ -57,6 +59,7 @@ export class KeyRing {
   readonly #ctx: KeyContext;
   readonly #clock: Clock;
   readonly #bus: EventBus | undefined;
+  readonly #signOn: SignOn;
   #entries = new Map<string, Entry>();
   /** Keys that may sign (not retired, not revoked), newest activateAt first. */
   #signing: Entry[] = [];
@@ -83,6 +86,7 @@ export class KeyRing {
       throw new TypeError('rotationIntervalMs must be longer than publishAheadMs');
     }
     this.#ctx = { store: options.store, vault: options.vault, algorithm, policy };
+    this.#signOn = options.signOn ?? 'pool';
     this.#clock = options.clock;
     this.#bus = options.bus;
   }
@@ -215,7 +219,9 @@ export class KeyRing {
       let signer: Signer | undefined;
       if (!key.revokedAt && !key.retiredAt) {
         try {
-          signer = previous?.signer ?? createSigner(key.kid, key.alg, openPrivateKey(key, this.#ctx.vault));
+          signer =
+            previous?.signer ??
+            createSigner(key.kid, key.alg, openPrivateKey(key, this.#ctx.vault), this.#signOn);
         } catch (err) {
           failure ??= err;
         }
