@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario.ts';
+import { signing } from './signing.ts';
 import { tokenIssuance } from './token-issuance.ts';
 
 /** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
-export const scenarios: readonly Scenario[] = [tokenIssuance];
+export const scenarios: readonly Scenario[] = [tokenIssuance, signing];
