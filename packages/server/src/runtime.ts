@@ -12,6 +12,7 @@ import { KeyRing } from './core/keys/keyring.js';
 import type { SignOn } from './core/keys/signer.js';
 import { createKeyVault } from './core/keys/vault.js';
 import { type Clock, type Store, systemClock } from './core/ports.js';
+import { TokenService, type TokenServiceOptions } from './core/tokens/token-service.js';
 import { loadMasterKey } from './master-key.js';
 import { openStore } from './store/open.js';
 
@@ -66,4 +67,23 @@ export function createRuntime(
     signOn,
   });
   return { config, store, ctx, keyRing, close: () => store.close() };
+}
+
+/** The token service over a runtime, configured from its config (the endpoint, the CLI and tests share it). */
+export function createTokenService(
+  runtime: Runtime,
+  options: { logger: TokenServiceOptions['logger']; syncIntervalMs?: number },
+): TokenService {
+  const { config, store, ctx, keyRing } = runtime;
+  return new TokenService({
+    store,
+    keyRing,
+    clock: ctx.clock,
+    bus: ctx.bus,
+    issuer: config.issuer,
+    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+    rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
+    logger: options.logger,
+    ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),
+  });
 }

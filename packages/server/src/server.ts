@@ -7,9 +7,8 @@ import type { Config } from './config/defaults.js';
 import { bootstrap } from './core/bootstrap.js';
 import type { ClientWithSecret } from './core/clients/service.js';
 import type { SignOn } from './core/keys/signer.js';
-import { TokenService } from './core/tokens/token-service.js';
 import { buildApp } from './http/app.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import { createTokenService, openRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
   url: string;
@@ -51,16 +50,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     await keyRing.tick();
     const admin = await bootstrap(ctx);
     if (admin) print(bootstrapBanner(admin));
-    const tokens = new TokenService({
-      store,
-      keyRing,
-      clock: ctx.clock,
-      bus: ctx.bus,
-      issuer: config.issuer,
-      accessTokenLifetimeMs: config.accessTokenLifetimeMs,
-      rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
-      logger,
-    });
+    const tokens = createTokenService(runtime, { logger });
     const app = await buildApp({ config, ctx, keyRing, tokens, logger });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

@@ -8,9 +8,8 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/defaults.js';
 import { bootstrap } from '../../src/core/bootstrap.js';
 import type { Clock } from '../../src/core/ports.js';
-import { TokenService } from '../../src/core/tokens/token-service.js';
 import { buildApp } from '../../src/http/app.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, createTokenService, type Runtime } from '../../src/runtime.js';
 import { type Dialect, openTestStore } from './stores.js';
 
 export interface TestApp {
@@ -48,16 +47,7 @@ export async function startTestApp(
   await runtime.keyRing.tick();
   const created = await bootstrap(runtime.ctx);
   if (!created) throw new Error('fresh store did not bootstrap');
-  const tokens = new TokenService({
-    store,
-    keyRing: runtime.keyRing,
-    clock: runtime.ctx.clock,
-    bus: runtime.ctx.bus,
-    issuer: config.issuer,
-    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
-    rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
-    logger: options.logger ?? false,
-  });
+  const tokens = createTokenService(runtime, { logger: options.logger ?? false });
   const app = await buildApp({
     config,
     ctx: runtime.ctx,

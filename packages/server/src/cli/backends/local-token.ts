@@ -1,5 +1,4 @@
-import { TokenService } from '../../core/tokens/token-service.js';
-import type { Runtime } from '../../runtime.js';
+import { createTokenService, type Runtime } from '../../runtime.js';
 import type { TokenRequest, TokenResponse } from '../backend.js';
 
 /**
@@ -8,18 +7,8 @@ import type { TokenRequest, TokenResponse } from '../backend.js';
  * runs first (as the server does at start), so a store no server has started yet can sign.
  */
 export async function issueLocalToken(runtime: Runtime, request: TokenRequest): Promise<TokenResponse> {
-  const { config, store, ctx, keyRing } = runtime;
-  await keyRing.tick();
-  const tokens = new TokenService({
-    store,
-    keyRing,
-    clock: ctx.clock,
-    bus: ctx.bus,
-    issuer: config.issuer,
-    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
-    syncIntervalMs: 0,
-    logger: false,
-  });
+  await runtime.keyRing.tick();
+  const tokens = createTokenService(runtime, { logger: false, syncIntervalMs: 0 });
   try {
     return await tokens.token({
       params: {
