@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/defaults.js';
 import { bootstrap } from './core/bootstrap.js';
 import type { ClientWithSecret } from './core/clients/service.js';
+import { EventFeed } from './core/feed.js';
 import type { SignOn } from './core/keys/signer.js';
 import { buildApp } from './http/app.js';
 import { createTokenService, openRuntime, type Runtime } from './runtime.js';
@@ -46,12 +47,20 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const runtime = options.runtime ?? (await openRuntime(config, { signOn: options.signOn ?? 'pool' }));
   const { ctx, keyRing, store } = runtime;
   const timers: NodeJS.Timeout[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     await keyRing.tick();
     const admin = await bootstrap(ctx);
     if (admin) print(bootstrapBanner(admin));
     const tokens = createTokenService(runtime, { logger });
-    const app = await buildApp({ config, ctx, keyRing, tokens, logger });
+    const feed = new EventFeed({
+      store,
+      bus: ctx.bus,
+      onError: (err) => logger.error({ err }, 'following the event log failed'),
+    });
+    await feed.start();
+    closers.push(() => feed.close());
+    const app = await buildApp({ config, ctx, keyRing, tokens, logger, feed });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -78,6 +87,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
       closing ??= (async () => {
         for (const timer of timers) clearInterval(timer);
         await app.close();
+        for (const closeIt of closers) await closeIt();
         await runtime.close();
       })();
       return closing;
@@ -85,6 +95,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     return { url, runtime, close };
   } catch (err) {
     for (const timer of timers) clearInterval(timer);
+    for (const closeIt of closers) await closeIt().catch(() => {});
     await runtime.close();
     throw err;
   }

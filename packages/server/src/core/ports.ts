@@ -151,6 +151,11 @@ export interface Queries {
   readEvents(after: number, limit: number): Promise<LogEvent[]>;
   /** Highest committed position, 0 when the log is empty. */
   lastEventPosition(): Promise<number>;
+  /**
+   * The position to read after to get every retained event at or after `at` (the highest
+   * position of an older event, or just before the oldest retained one).
+   */
+  eventPositionBefore(at: Date): Promise<number>;
   /** Deletes events older than `before`; returns how many. */
   pruneEvents(before: Date): Promise<number>;
 
@@ -167,6 +172,12 @@ export interface Store extends Queries {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies pending migrations; idempotent; safe with several instances starting at once. */
   migrate(): Promise<void>;
+  /**
+   * Calls `onCommit` soon after any connection (this process or another) commits events, where
+   * the database can say so (PostgreSQL LISTEN/NOTIFY). Absent where it cannot (SQLite): the
+   * event feed then polls. Returns a function that stops watching.
+   */
+  watchEvents?(onCommit: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

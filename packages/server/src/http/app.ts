@@ -5,10 +5,12 @@ import type { Config } from '../config/defaults.js';
 import { TESSERA_APPLICATION } from '../core/applications/service.js';
 import type { CoreContext } from '../core/context.js';
 import { TesseraError } from '../core/errors.js';
+import type { EventFeed } from '../core/feed.js';
 import type { KeyRing } from '../core/keys/keyring.js';
 import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
-import { adminPlugin } from './admin/plugin.js';
+import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
+import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
 import { oauthRoutes } from './oauth/token.js';
 import { wellKnownRoutes } from './well-known/plugin.js';
 
@@ -18,6 +20,10 @@ export interface AppDeps {
   keyRing: KeyRing;
   tokens: TokenService;
   logger: Logger | false;
+  /** The followed event log; without it, no /v1/events. */
+  feed?: EventFeed;
+  /** Stream tuning (tests shorten the heartbeat, shrink the backlog bound). */
+  events?: Pick<EventStreamOptions, 'heartbeatMs' | 'maxBacklogBytes'>;
 }
 
 /** 1 MiB: the largest body any Tessera endpoint accepts (413 beyond). */
@@ -68,28 +74,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(wellKnownRoutes, { keyRing, issuer: config.issuer });
   await app.register(oauthRoutes, { tokens });
-  await app.register(
-    async (admin) => {
-      await adminPlugin(admin, {
-        ctx,
-        keys: keyRing,
-        authenticate: async (token) => {
-          const claims = await verifyAccessToken(
-            keyRing,
-            { issuer: config.issuer, audience: TESSERA_APPLICATION.audience },
-            token,
-          );
-          const permissions = Array.isArray(claims.permissions)
-            ? claims.permissions.filter((p) => typeof p === 'string')
-            : [];
-          if (typeof claims.client_id !== 'string' || typeof claims.sub !== 'string') {
-            throw new TesseraError('ERR_UNAUTHENTICATED', 'token lacks client_id or sub');
-          }
-          return { clientId: claims.client_id, sub: claims.sub, permissions };
-        },
-      });
-    },
-    { prefix: '/admin/v1' },
-  );
+  // Tessera's own APIs accept only Tessera's own access tokens for its own audience.
+  const authenticate = async (token: string): Promise<AdminPrincipal> => {
+    const claims = await verifyAccessToken(
+      keyRing,
+      { issuer: config.issuer, audience: TESSERA_APPLICATION.audience },
+      token,
+    );
+    const permissions = Array.isArray(claims.permissions)
+      ? claims.permissions.filter((p) => typeof p === 'string')
+      : [];
+    if (typeof claims.client_id !== 'string' || typeof claims.sub !== 'string') {
+      throw new TesseraError('ERR_UNAUTHENTICATED', 'token lacks client_id or sub');
+    }
+    return { clientId: claims.client_id, sub: claims.sub, permissions };
+  };
+  await app.register(async (admin) => adminPlugin(admin, { ctx, keys: keyRing, authenticate }), {
+    prefix: '/admin/v1',
+  });
+  if (deps.feed) {
+    await app.register(eventStreamRoutes, {
+      feed: deps.feed,
+      store: ctx.store,
+      clock: ctx.clock,
+      authenticate,
+      snapshotWindowMs: config.accessTokenLifetimeMs,
+      ...(deps.events ?? {}),
+    });
+  }
   return app;
 }

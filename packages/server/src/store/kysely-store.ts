@@ -13,7 +13,7 @@ import type { Database, StoreDialect } from './schema.js';
 export function createKyselyStore(
   db: Kysely<Database>,
   dialect: StoreDialect,
-  options: { guardTransactions?: boolean } = {},
+  options: { guardTransactions?: boolean; watchEvents?: Store['watchEvents'] } = {},
 ): Store {
   // Using the store itself (rather than the tx) inside a transaction's fn would wait forever on
   // SQLite, whose single connection the transaction holds, and on PostgreSQL would silently
@@ -67,6 +67,8 @@ export function createKyselyStore(
         );
       }
     },
+
+    ...(options.watchEvents ? { watchEvents: options.watchEvents } : {}),
 
     close: () => db.destroy(),
   };

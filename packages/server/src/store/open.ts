@@ -1,7 +1,8 @@
 import type { Store } from '../core/ports.js';
-import { openPostgres } from './dialects/postgres.js';
+import { openPostgres, watchPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { createKyselyStore } from './kysely-store.js';
+import { EVENTS_CHANNEL } from './queries/journal.js';
 
 export interface OpenStoreOptions {
   /** A `postgres://` or `postgresql://` URL selects PostgreSQL. */
@@ -31,6 +32,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     }
     return createKyselyStore(await openPostgres(databaseUrl, postgresSchema), 'postgres', {
       guardTransactions,
+      watchEvents: (onCommit) => watchPostgres(databaseUrl, postgresSchema, EVENTS_CHANNEL, onCommit),
     });
   }
   if (sqlitePath === undefined || sqlitePath === '') {

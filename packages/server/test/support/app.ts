@@ -6,14 +6,16 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/defaults.js';
-import { bootstrap } from '../../src/core/bootstrap.js';
-import type { Clock } from '../../src/core/ports.js';
-import { buildApp } from '../../src/http/app.js';
+import { bootstrap, createAdminClient } from '../../src/core/bootstrap.js';
+import { EventFeed } from '../../src/core/feed.js';
+import type { Clock, Store } from '../../src/core/ports.js';
+import { type AppDeps, buildApp } from '../../src/http/app.js';
 import { createRuntime, createTokenService, type Runtime } from '../../src/runtime.js';
 import { type Dialect, openTestStore } from './stores.js';
 
 export interface TestApp {
   app: FastifyInstance;
+  feed: EventFeed;
   runtime: Runtime;
   adminClientId: string;
   adminSecret: string;
@@ -39,14 +41,33 @@ export interface InjectResult {
 
 export async function startTestApp(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    /** An already-open store (a second instance on the same database); cleanup stays with its owner. */
+    store?: Store;
+    /** Instances sharing a store must share the master key. Default: a fresh random key. */
+    masterKey?: Uint8Array;
+    /** Stream tuning for /v1/events; the feed polls only as often as `pollMs` (default: never). */
+    events?: AppDeps['events'] & { pollMs?: number };
+  } = {},
 ): Promise<TestApp> {
-  const { store, cleanup } = await openTestStore(dialect);
+  const opened = options.store ? undefined : await openTestStore(dialect);
+  const store = options.store ?? (opened as NonNullable<typeof opened>).store;
+  const cleanup = async () => {
+    await feed.close();
+    await opened?.cleanup();
+  };
   const config = loadConfig({ TESSERA_ISSUER: 'http://tessera.test', ...options.env });
-  const runtime = createRuntime(config, store, randomBytes(32), options.clock);
+  const runtime = createRuntime(config, store, options.masterKey ?? randomBytes(32), options.clock);
   await runtime.keyRing.tick();
-  const created = await bootstrap(runtime.ctx);
+  const created = options.store
+    ? await createAdminClient(runtime.ctx, { type: 'system', id: 'test' }, 'test admin')
+    : await bootstrap(runtime.ctx);
   if (!created) throw new Error('fresh store did not bootstrap');
+  const feed = new EventFeed({ store, bus: runtime.ctx.bus, pollMs: options.events?.pollMs ?? 3_600_000 });
+  await feed.start();
   const tokens = createTokenService(runtime, { logger: options.logger ?? false });
   const app = await buildApp({
     config,
@@ -54,6 +75,8 @@ export async function startTestApp(
     keyRing: runtime.keyRing,
     tokens,
     logger: options.logger ?? false,
+    feed,
+    ...(options.events ? { events: options.events } : {}),
   });
   const basic = Buffer.from(`${created.client.clientId}:${created.clientSecret}`).toString('base64');
   const adminToken = async () => {
@@ -69,6 +92,7 @@ export async function startTestApp(
   let token = await adminToken();
   return {
     app,
+    feed,
     runtime,
     adminClientId: created.client.clientId,
     adminSecret: created.clientSecret,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { TesseraError } from '../../core/errors.js';
 import { anyGrants } from '../../core/permissions.js';
+import { bearerToken } from '../bearer.js';
 import { applicationRoutes } from './applications.js';
 import { auditRoutes } from './audit.js';
 import { clientRoutes } from './clients.js';
@@ -60,14 +61,4 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
   clientRoutes(app, options.ctx);
   auditRoutes(app, options.ctx);
   keyRoutes(app, options.keys);
-}
-
-/** RFC 6750 §2.1: `Authorization: Bearer <token>`; no query-string or body tokens. */
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) throw new TesseraError('ERR_UNAUTHENTICATED', 'missing bearer token');
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!match?.[1])
-    throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed Authorization header; expected Bearer');
-  return match[1];
 }

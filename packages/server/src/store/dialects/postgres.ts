@@ -40,3 +40,68 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
   }
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/**
+ * LISTEN on the events channel over a dedicated connection, calling `onCommit` for every
+ * notification from this schema. A lost connection is re-established (every second until it
+ * works), and `onCommit` is called once it is back, since notifications sent meanwhile are lost.
+ */
+export async function watchPostgres(
+  url: string,
+  schema: string | undefined,
+  channel: string,
+  onCommit: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({
+      connectionString: url,
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    });
+    const reconnect = () => {
+      if (closed || client !== next) return;
+      client = undefined;
+      next.removeAllListeners();
+      next.on('error', () => {});
+      next.end().catch(() => {});
+      retry = setTimeout(() => void attempt(), 1000);
+      retry.unref();
+    };
+    next.on('error', reconnect);
+    next.on('end', reconnect);
+    await next.connect();
+    const current = (await next.query<{ schema: string }>('select current_schema() as schema')).rows[0]
+      ?.schema;
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload === current) onCommit();
+    });
+    await next.query(`listen ${channel}`);
+    client = next;
+  };
+  const attempt = async () => {
+    if (closed) return;
+    try {
+      await connect();
+      onCommit();
+    } catch {
+      retry = setTimeout(() => void attempt(), 1000);
+      retry.unref();
+    }
+  };
+
+  await connect();
+  return async () => {
+    closed = true;
+    if (retry) clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    if (last) {
+      last.removeAllListeners();
+      last.on('error', () => {});
+      await last.end().catch(() => {});
+    }
+  };
+}

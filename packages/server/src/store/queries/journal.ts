@@ -14,8 +14,12 @@ type JournalQueries = Pick<
   | 'insertEvent'
   | 'readEvents'
   | 'lastEventPosition'
+  | 'eventPositionBefore'
   | 'pruneEvents'
 >;
+
+/** The PostgreSQL channel that wakes event-log followers on other connections (payload: schema). */
+export const EVENTS_CHANNEL = 'tessera_events';
 
 /** 'tess' in ASCII: the first key of the journal's advisory lock; the second is the schema. */
 const JOURNAL_LOCK = 0x74657373;
@@ -100,6 +104,11 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
         })
         .returning('position')
         .executeTakeFirstOrThrow();
+      if (dialect === 'postgres') {
+        // Delivered at commit, to every listening connection; several in one transaction fold
+        // into one. The payload names the schema so deployments sharing a database ignore each other.
+        await sql`select pg_notify(${EVENTS_CHANNEL}, current_schema())`.execute(db);
+      }
       return { ...event, position: Number(row.position), at: new Date(at.getTime()) };
     },
 
@@ -121,6 +130,21 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
         .select((eb) => eb.fn.max('position').as('last'))
         .executeTakeFirst();
       return Number(row?.last ?? 0);
+    },
+
+    async eventPositionBefore(at) {
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('position').as('last'))
+        .where('at', '<', toMillis(at))
+        .executeTakeFirst();
+      if (row?.last !== null && row?.last !== undefined) return Number(row.last);
+      // Nothing older is kept: start before the oldest retained event.
+      const first = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.min('position').as('first'))
+        .executeTakeFirst();
+      return first?.first === null || first?.first === undefined ? 0 : Number(first.first) - 1;
     },
 
     async pruneEvents(before) {

@@ -85,4 +85,20 @@ export function journalConformance(store: () => Store): void {
     });
     expect(later.position).toBeGreaterThan(positions[3] ?? Infinity);
   });
+
+  it('finds the position to read after for every event since a time', async () => {
+    expect(await store().eventPositionBefore(at(0))).toBe(0);
+    const events = await store().transaction(async (tx) => {
+      await tx.lockJournal();
+      const out = [];
+      for (const time of [at(1000), at(2000), at(3000)]) out.push(await tx.insertEvent(makeEvent(), time));
+      return out;
+    });
+    const [p1, p2] = events.map((e) => e.position);
+    expect(await store().eventPositionBefore(at(2000))).toBe(p1);
+    expect(await store().eventPositionBefore(at(2500))).toBe(p2);
+    // Nothing older retained: just before the oldest, so reading after it returns everything.
+    expect(await store().eventPositionBefore(at(0))).toBe((p1 ?? 0) - 1);
+    expect(await store().readEvents(await store().eventPositionBefore(at(0)), 10)).toEqual(events);
+  });
 }
