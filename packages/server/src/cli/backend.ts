@@ -118,6 +118,12 @@ export interface Backend {
 
   listKeys(): Promise<KeyInfo[]>;
   rotateKey(options: RotateOptions): Promise<KeyInfo>;
+  /** Withdraws a key at once; every verifier refuses the tokens it signed. */
+  revokeKey(kid: string): Promise<void>;
+  /** Revokes every token of the user issued before `before` (default now). */
+  revokeUserTokens(userId: string, before?: Date): Promise<{ userId: string; before: Date }>;
+  /** Revokes one token by jti; `exp` (seconds) if known. */
+  revokeToken(jti: string, exp?: number): Promise<{ jti: string; expiresAt: Date }>;
   /** The published JWK Set tokens are verified against. */
   jwks(): Promise<JwkSet>;
   issueToken(request: TokenRequest): Promise<TokenResponse>;

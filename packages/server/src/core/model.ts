@@ -135,13 +135,15 @@ export type EventType =
   | 'key.created'
   | 'key.activated'
   | 'key.retired'
-  | 'key.revoked';
+  | 'key.revoked'
+  | 'user.tokens_revoked'
+  | 'token.revoked';
 
 /** One row of the event log. Readers resume after `position` and never miss a change. */
 export interface LogEvent {
   position: number;
   type: EventType;
-  subjectType: 'user' | 'group' | 'role' | 'application' | 'client' | 'key';
+  subjectType: 'user' | 'group' | 'role' | 'application' | 'client' | 'key' | 'token';
   subjectId: string;
   /** The subject's version after the change: a user's `aver`, a role's or group's `version`. */
   subjectVersion: number;

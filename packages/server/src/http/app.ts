@@ -89,9 +89,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return { clientId: claims.client_id, sub: claims.sub, permissions };
   };
-  await app.register(async (admin) => adminPlugin(admin, { ctx, keys: keyRing, authenticate }), {
-    prefix: '/admin/v1',
-  });
+  await app.register(
+    async (admin) =>
+      adminPlugin(admin, {
+        ctx,
+        keys: keyRing,
+        authenticate,
+        maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+      }),
+    {
+      prefix: '/admin/v1',
+    },
+  );
   if (deps.feed) {
     await app.register(eventStreamRoutes, {
       feed: deps.feed,

@@ -11,6 +11,7 @@ import { createAdminClient } from '../../core/bootstrap.js';
 import * as clients from '../../core/clients/service.js';
 import type { Actor } from '../../core/context.js';
 import * as groups from '../../core/groups/service.js';
+import { revokeToken, revokeUserTokens } from '../../core/revocations.js';
 import { changeGrant } from '../../core/roles/grants.js';
 import * as roles from '../../core/roles/service.js';
 import * as users from '../../core/users/service.js';
@@ -114,6 +115,15 @@ export function localBackend(runtime: Runtime, actor: Actor): Backend {
 
     listKeys: () => keyRing.list(),
     rotateKey: (options) => keyRing.rotate(actor, options),
+    revokeKey: (kid) => keyRing.revoke(actor, kid),
+    revokeUserTokens: (userId, before) => revokeUserTokens(ctx, actor, userId, before ? { before } : {}),
+    revokeToken: (jti, exp) =>
+      revokeToken(
+        ctx,
+        actor,
+        exp === undefined ? { jti } : { jti, expiresAt: new Date(exp * 1000) },
+        runtime.config.accessTokenLifetimeMs,
+      ),
     jwks: async () => ({ keys: (await keyRing.jwks()).keys.map((k) => ({ ...k })) }),
     issueToken: (request: TokenRequest): Promise<TokenResponse> => issueLocalToken(runtime, request),
 

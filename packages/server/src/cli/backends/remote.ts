@@ -175,6 +175,25 @@ export function remoteBackend(options: RemoteOptions): Backend {
       (await admin<{ items: Awaited<ReturnType<Backend['listKeys']>> }>('GET', '/keys')).items,
     rotateKey: async (rotate) =>
       (await admin<{ key: Awaited<ReturnType<Backend['rotateKey']>> }>('POST', '/keys/rotate', rotate)).key,
+    revokeKey: async (kid) => {
+      await admin('POST', `/keys/${segment(kid)}/revoke`);
+    },
+    revokeUserTokens: async (userId, before) => {
+      const result = await admin<{ userId: string; before: string }>(
+        'POST',
+        `/users/${segment(userId)}/revoke-tokens`,
+        before ? { before: before.toISOString() } : {},
+      );
+      return { userId: result.userId, before: new Date(result.before) };
+    },
+    revokeToken: async (jti, exp) => {
+      const result = await admin<{ jti: string; expiresAt: string }>(
+        'POST',
+        '/tokens/revoke',
+        exp === undefined ? { jti } : { jti, exp },
+      );
+      return { jti: result.jti, expiresAt: new Date(result.expiresAt) };
+    },
     jwks: async () => read(await send('/.well-known/jwks.json', { headers: { accept: 'application/json' } })),
 
     async issueToken(request: TokenRequest): Promise<TokenResponse> {

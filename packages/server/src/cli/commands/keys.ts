@@ -65,8 +65,24 @@ const rotate: Command = {
   },
 };
 
+const revoke: Command = {
+  name: 'revoke',
+  summary: 'withdraw a key at once: every verifier refuses the tokens it signed',
+  args: ['<kid>'],
+  details:
+    'The key leaves the JWKS now and a revocation event reaches every verifier following the\n' +
+    'event stream. If it was signing, a replacement signs from now on. For a key you suspect.',
+  async run({ args, out, backend }) {
+    const kid = args.positionals[0];
+    if (!kid) throw new UsageError('name the key: tessera keys revoke <kid>');
+    await (await backend()).revokeKey(kid);
+    out.note(`revoked key ${kid}`);
+    return 0;
+  },
+};
+
 export const keys: Group = {
   name: 'keys',
-  summary: 'signing keys: list, rotate',
-  commands: [list, rotate],
+  summary: 'signing keys: list, rotate, revoke',
+  commands: [list, rotate, revoke],
 };

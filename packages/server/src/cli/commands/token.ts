@@ -185,8 +185,40 @@ const verify: Command = {
   },
 };
 
+const revoke: Command = {
+  name: 'revoke',
+  summary: 'revoke one access token by its jti, on every verifier',
+  options: {
+    jti: { type: 'string', value: 'JTI', description: "the token's jti claim (required)" },
+    exp: {
+      type: 'string',
+      value: 'SECONDS',
+      description: "the token's exp claim, if known (verifiers forget it then)",
+    },
+  },
+  async run({ args, out, backend }) {
+    const jti = args.string('jti');
+    if (!jti) throw new UsageError('--jti is required');
+    const rawExp = args.string('exp');
+    if (rawExp !== undefined && !/^\d{1,12}$/.test(rawExp))
+      throw new UsageError('--exp must be seconds since the epoch');
+    const result = await (await backend()).revokeToken(
+      jti,
+      rawExp === undefined ? undefined : Number(rawExp),
+    );
+    out.record(
+      [
+        ['jti', result.jti],
+        ['remembered until', result.expiresAt.toISOString()],
+      ],
+      { jti: result.jti, expiresAt: result.expiresAt.toISOString() },
+    );
+    return 0;
+  },
+};
+
 export const token: Group = {
   name: 'token',
-  summary: 'access tokens: issue, decode, verify',
-  commands: [issue, decode, verify],
+  summary: 'access tokens: issue, decode, verify, revoke',
+  commands: [issue, decode, verify, revoke],
 };

@@ -184,8 +184,34 @@ const access: Command = {
   },
 };
 
+const revokeTokens: Command = {
+  name: 'revoke-tokens',
+  summary: "revoke the user's tokens issued before now (or --before), on every verifier",
+  args: ['<user>'],
+  options: {
+    before: { type: 'string', value: 'TIME', description: 'ISO 8601 instant in the past (default: now)' },
+  },
+  async run({ args, out, backend }) {
+    const b = await backend();
+    const id = await resolveUser(b, args.positionals[0] ?? '');
+    const raw = args.string('before');
+    const before = raw === undefined ? undefined : new Date(raw);
+    if (before && Number.isNaN(before.getTime()))
+      throw new UsageError('--before must be an ISO 8601 date-time');
+    const result = await b.revokeUserTokens(id, before);
+    out.record(
+      [
+        ['user', result.userId],
+        ['revoked before', result.before.toISOString()],
+      ],
+      { userId: result.userId, before: result.before.toISOString() },
+    );
+    return 0;
+  },
+};
+
 export const users: Group = {
   name: 'user',
-  summary: 'users: create, list, show, update, delete, access',
-  commands: [create, list, show, update, remove, access],
+  summary: 'users: create, list, show, update, delete, access, revoke-tokens',
+  commands: [create, list, show, update, remove, access, revokeTokens],
 };

@@ -7,6 +7,7 @@ import { actorOf } from './request.js';
 export interface KeyAdmin {
   list(): Promise<unknown[]>;
   rotate(actor: Actor, options?: { algorithm?: KeyAlgorithm; immediate?: boolean }): Promise<unknown>;
+  revoke(actor: Actor, kid: string): Promise<void>;
 }
 
 export function keyRoutes(app: FastifyInstance, keys: KeyAdmin) {
@@ -30,5 +31,25 @@ export function keyRoutes(app: FastifyInstance, keys: KeyAdmin) {
       },
     },
     async (request) => ({ key: await keys.rotate(actorOf(request), request.body ?? {}) }),
+  );
+
+  app.post<{ Params: { kid: string } }>(
+    '/keys/:kid/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw a key at once: it leaves the JWKS and every verifier refuses its tokens',
+        params: {
+          type: 'object',
+          required: ['kid'],
+          additionalProperties: false,
+          properties: { kid: { type: 'string', maxLength: 64 } },
+        },
+      },
+    },
+    async (request) => {
+      await keys.revoke(actorOf(request), request.params.kid);
+      return { kid: request.params.kid, revoked: true };
+    },
   );
 }

@@ -9,6 +9,7 @@ import { clientRoutes } from './clients.js';
 import { groupRoutes } from './groups.js';
 import { type KeyAdmin, keyRoutes } from './keys.js';
 import { adminErrorHandler } from './problem.js';
+import { revocationRoutes } from './revocations.js';
 import { roleRoutes } from './roles.js';
 import { userRoutes } from './users.js';
 
@@ -22,6 +23,8 @@ export interface AdminPrincipal {
 export interface AdminOptions {
   ctx: CoreContext;
   keys: KeyAdmin;
+  /** The longest access-token lifetime: how long a revoked jti must be remembered at most. */
+  maxTokenLifetimeMs: number;
   /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
   authenticate(token: string): Promise<AdminPrincipal>;
 }
@@ -61,4 +64,5 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
   clientRoutes(app, options.ctx);
   auditRoutes(app, options.ctx);
   keyRoutes(app, options.keys);
+  revocationRoutes(app, options.ctx, options.maxTokenLifetimeMs);
 }
