@@ -1,0 +1,10 @@
+export { can } from './can.js';
+export { createVerifier, type Verifier, type VerifierHealth } from './create-verifier.js';
+export { type BearerError, VERIFY_ERROR_CODES, VerifyError, type VerifyErrorCode } from './errors.js';
+export type { AccessTokenClaims } from './jwt/claims.js';
+export { ALGORITHMS, type Algorithm } from './keys/import-jwk.js';
+export type { JsonWebKeySet } from './keys/key-set.js';
+export type { KeysHealth } from './keys/remote-jwks.js';
+export type { VerifierOptions } from './options.js';
+export type { LiveOptions, Overlay, OverlayContext, OverlayVerdict } from './overlay.js';
+export type { Principal } from './principal.js';
