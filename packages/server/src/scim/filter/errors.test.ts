@@ -131,7 +131,7 @@ describe('parseFilter: limits', () => {
     const err = failure(input);
     expect(err.detail?.position).toBe(10_000);
     expect(err.message).toBe(
-      `invalid filter: expected at most 10000 characters, found a filter of ${input.length}`,
+      `invalid filter: expected end of input at position 10000 (a filter is limited to 10000 characters), found a filter of ${input.length} characters`,
     );
   });
 

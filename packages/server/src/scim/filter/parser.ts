@@ -47,7 +47,7 @@ export class Parser {
     if (input.length > limits.maxLength)
       throw syntaxError(
         scimType,
-        `expected at most ${limits.maxLength} characters, found a ${what} of ${input.length}`,
+        `expected end of input at position ${limits.maxLength} (a ${what} is limited to ${limits.maxLength} characters), found a ${what} of ${input.length} characters`,
         limits.maxLength,
       );
   }
