@@ -204,9 +204,21 @@ export interface EffectiveAccess {
   permissions: string[];
 }
 
+/**
+ * What verifiers resolve tokens against: every role's permissions and every group's role
+ * bindings (groups without roles are left out), each with its version so that later events
+ * apply only when newer.
+ */
+export interface AccessCatalog {
+  roles: { id: string; name: string; version: number; permissions: string[] }[];
+  groups: { id: string; version: number; roles: string[] }[];
+}
+
 export interface UserAccess extends EffectiveAccess {
   /** Role names granted directly, sorted. */
   directRoles: string[];
   /** Display names of the groups the user belongs to, sorted. */
   groups: string[];
+  /** Ids of the same groups, sorted (names may change; verifiers key groups by id). */
+  groupIds: string[];
 }

@@ -16,6 +16,7 @@
  */
 
 import type {
+  AccessCatalog,
   Application,
   AuditEntry,
   Client,
@@ -113,6 +114,8 @@ export interface Queries {
   userAccess(userId: string): Promise<UserAccess>;
   /** Roles held by a client (by internal id) and their permissions. */
   clientAccess(clientId: string): Promise<EffectiveAccess>;
+  /** Every role with its permissions and every group's role bindings (two queries). */
+  accessCatalog(): Promise<AccessCatalog>;
 
   // applications
   insertApplication(app: Application): Promise<void>;

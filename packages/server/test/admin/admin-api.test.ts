@@ -193,6 +193,7 @@ describeDialects('admin API', (dialect) => {
         roles: ['editor', 'viewer'],
         directRoles: ['viewer'],
         groups: ['Finance'],
+        groupIds: [group.id],
         permissions: ['invoices:read', 'invoices:write', 'reports:read'],
       });
 

@@ -60,6 +60,11 @@ describeDialects('event stream', (dialect) => {
     const before = await t.admin('POST', '/users', { userName: 'snap' });
     const stream = await follow();
     expect(stream.status).toBe(200);
+    const catalog = JSON.parse((await stream.waitFor((f) => f.event === 'catalog')).data);
+    expect(catalog.roles.find((r: { name: string }) => r.name === 'tessera-admin').permissions).toEqual([
+      'tessera:admin',
+    ]);
+    expect(stream.frames[0]?.event).toBe('catalog');
     const created = await stream.waitFor(
       (f) => f.event === 'user.created' && JSON.parse(f.data).subjectId === before.json.id,
     );

@@ -51,12 +51,14 @@ export async function changeGrant(
       });
     } else {
       const client = await tx.getClient(grantee.id);
+      // The client's roles now, so verifiers can re-evaluate its tokens already issued.
+      const roles = (await tx.listClientRoles(grantee.id)).map((r) => r.name).sort();
       change.events?.push({
         type: 'client.updated',
         subjectType: 'client',
         subjectId: grantee.id,
         subjectVersion: client?.version ?? 0,
-        data: { ...reason, clientId: client?.clientId },
+        data: { ...reason, clientId: client?.clientId, enabled: client?.enabled ?? false, roles },
       });
     }
     return { result: { changed, role }, changes: [change] };

@@ -140,6 +140,7 @@ export const accessSchema = {
     roles: { type: 'array', items: str() },
     directRoles: { type: 'array', items: str() },
     groups: { type: 'array', items: str() },
+    groupIds: { type: 'array', items: str() },
     permissions: { type: 'array', items: str() },
   },
 } as const;

@@ -2,9 +2,10 @@
  * `GET /v1/events`: the event log as Server-Sent Events, for verifiers that enforce access
  * changes on tokens already issued.
  *
- * - Without `Last-Event-ID`: a snapshot first — every retained event younger than the longest
- *   access-token lifetime (older ones cannot affect a token that is still valid) — then
- *   `event: snapshot` carrying the position reached, then each event as it commits.
+ * - Without `Last-Event-ID`: `event: catalog` (every role's permissions, every group's roles),
+ *   then a snapshot — every retained event younger than the longest access-token lifetime
+ *   (older ones cannot affect a token that is still valid) — then `event: snapshot` carrying the
+ *   position reached, then each event as it commits.
  * - With `Last-Event-ID: N`: every event after N, then live. If N is older than what the log
  *   still holds, the answer is `event: resync` and the client starts over without the header.
  * - `id:` is the event's log position, so a reconnecting EventSource resumes by itself.
@@ -24,7 +25,7 @@ import { bearerToken } from '../bearer.js';
 
 export interface EventStreamOptions {
   feed: EventFeed;
-  store: Pick<Queries, 'readEvents' | 'eventPositionBefore'>;
+  store: Pick<Queries, 'readEvents' | 'eventPositionBefore' | 'accessCatalog'>;
   clock: Clock;
   authenticate(token: string): Promise<AdminPrincipal>;
   /** How far back the snapshot reaches: the longest access-token lifetime. */
@@ -121,6 +122,12 @@ export async function eventStreamRoutes(app: FastifyInstance, options: EventStre
     if (lastEventId !== undefined && lastEventId < floor) return close('gap');
     const until = options.feed.position;
     try {
+      if (lastEventId === undefined) {
+        // The whole catalog a verifier resolves tokens against, as of `until` or later; the
+        // events that follow carry versions, so older ones replayed after it change nothing.
+        const catalog = await options.store.accessCatalog();
+        send(`event: catalog\ndata: ${JSON.stringify({ position: until, ...catalog })}\n\n`);
+      }
       let from = after;
       while (open && from < until) {
         const page = await options.store.readEvents(from, PAGE);

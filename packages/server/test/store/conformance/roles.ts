@@ -117,13 +117,39 @@ export function rolesConformance(store: () => Store): void {
       permissions: ['b:y', 'docs:read', 'g1:read', 'shared:x'],
       directRoles: ['both', 'direct'],
       groups: ['A-team', 'b-team'],
+      groupIds: [g1.id, g2.id].sort(),
     });
     expect(await store().userAccess(makeUser().id)).toEqual({
       roles: [],
       permissions: [],
       directRoles: [],
       groups: [],
+      groupIds: [],
     });
+  });
+
+  it('reads the access catalog: every role with its permissions, every group with roles', async () => {
+    const reader = makeRole({ name: 'cat-reader', permissions: ['docs:read', 'docs:list'] });
+    const empty = makeRole({ name: 'cat-empty', permissions: [] });
+    const [bound, unbound] = [makeGroup(), makeGroup()];
+    for (const role of [reader, empty]) await store().insertRole(role);
+    for (const group of [bound, unbound]) await store().insertGroup(group);
+    await store().grantGroupRole(bound.id, reader.id);
+    await store().grantGroupRole(bound.id, empty.id);
+    const catalog = await store().accessCatalog();
+    expect(catalog.roles.find((r) => r.id === reader.id)).toEqual({
+      id: reader.id,
+      name: 'cat-reader',
+      version: reader.version,
+      permissions: ['docs:list', 'docs:read'],
+    });
+    expect(catalog.roles.find((r) => r.id === empty.id)?.permissions).toEqual([]);
+    expect(catalog.groups.find((g) => g.id === bound.id)).toEqual({
+      id: bound.id,
+      version: bound.version,
+      roles: ['cat-empty', 'cat-reader'],
+    });
+    expect(catalog.groups.some((g) => g.id === unbound.id)).toBe(false);
   });
 
   it('computes a client’s access from its roles', async () => {
