@@ -82,6 +82,7 @@ export function createTokenService(
     bus: ctx.bus,
     issuer: config.issuer,
     accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+    claimsBudget: config.tokenClaimsBudget,
     rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
     logger: options.logger,
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),

@@ -60,6 +60,13 @@ export const OPTIONS = {
     min: 10_000,
     doc: 'Lifetime of access tokens (e.g. 10m, 900s, 1h).',
   },
+  tokenClaimsBudget: {
+    env: 'TESSERA_TOKEN_CLAIMS_BUDGET',
+    kind: 'integer',
+    default: '1024',
+    min: 256,
+    doc: 'Bytes of claims JSON beyond which a token leaves out its `permissions` list (a tiny token: verifiers following the event stream resolve permissions from the role catalog; see docs/tokens.md).',
+  },
   keyAlgorithm: {
     env: 'TESSERA_KEY_ALGORITHM',
     kind: 'enum',
@@ -133,6 +140,7 @@ export interface Config {
   issuerDerived: boolean;
   logLevel: string;
   accessTokenLifetimeMs: number;
+  tokenClaimsBudget: number;
   keyAlgorithm: KeyAlgorithm;
   keyRotationIntervalMs: number;
   keyPublishAheadMs: number;
@@ -232,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     issuerDerived,
     logLevel: choice('logLevel'),
     accessTokenLifetimeMs: integer('accessTokenLifetime'),
+    tokenClaimsBudget: integer('tokenClaimsBudget'),
     keyAlgorithm: choice<KeyAlgorithm>('keyAlgorithm'),
     keyRotationIntervalMs: integer('keyRotationInterval'),
     keyPublishAheadMs: integer('keyPublishAhead'),

@@ -9,6 +9,8 @@ export interface Signer {
   readonly alg: KeyAlgorithm;
   /** A compact JWS over `claims` with the protected header `{ alg, typ, kid }`. */
   sign(typ: string, claims: object): Promise<string>;
+  /** The same over claims already serialized as JSON (callers that measured them). */
+  signJson(typ: string, json: string): Promise<string>;
 }
 
 /**
@@ -82,7 +84,10 @@ export function createSigner(
     kid,
     alg,
     sign(typ, claims) {
-      const input = `${header(typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+      return this.signJson(typ, JSON.stringify(claims));
+    },
+    signJson(typ, json) {
+      const input = `${header(typ)}.${Buffer.from(json).toString('base64url')}`;
       if (signOn === 'caller') {
         try {
           return Promise.resolve(

@@ -104,3 +104,40 @@ describe('issueAccessToken', () => {
     expect(Buffer.byteLength(issued.token)).toBe(1039);
   });
 });
+
+describe('tiny tokens', () => {
+  const many = Array.from({ length: 80 }, (_, i) => `billing:operation-number-${i}`);
+  const issue = async (claimsBudget?: number) => {
+    const material = await generateKeyMaterial('ES256', vault);
+    const signer = createSigner(material.kid, 'ES256', material.privateKey);
+    const issued = await issueAccessToken(signer, {
+      issuer: 'https://id.example.com',
+      subject: 'tsr_client',
+      audience: 'https://billing.example.com',
+      clientId: 'tsr_client',
+      roles: ['billing-everything'],
+      permissions: many,
+      now,
+      ...(claimsBudget === undefined ? {} : { claimsBudget }),
+    });
+    const { payload } = await jwtVerify(issued.token, createLocalJWKSet({ keys: [material.publicJwk] }), {
+      algorithms: ['ES256'],
+      currentDate: now,
+    });
+    return { issued, payload };
+  };
+
+  it('leave out the permission list past the claims budget, keep the roles, and still verify', async () => {
+    const { issued, payload } = await issue();
+    expect(payload.permissions).toBeUndefined();
+    expect(payload.roles).toEqual(['billing-everything']);
+    expect(Buffer.byteLength(Buffer.from(issued.token.split('.')[1] ?? '', 'base64url'))).toBeLessThanOrEqual(
+      1024,
+    );
+  });
+
+  it('keep the permission list within a larger budget', async () => {
+    const { payload } = await issue(8192);
+    expect(payload.permissions).toEqual(many);
+  });
+});

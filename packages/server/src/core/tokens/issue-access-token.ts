@@ -19,9 +19,22 @@ export interface AccessTokenInput {
   permissions: readonly string[];
   /** The user's authorization version; only user tokens carry it. */
   aver?: number;
+  /** User tokens: ids of the user's groups (docs/design/live-access.md). */
+  groups?: readonly string[];
+  /** User tokens: roles granted directly, when they differ from `roles`. */
+  directRoles?: readonly string[];
   now: Date;
   lifetimeMs?: number;
+  /**
+   * Largest claims JSON, in bytes, that keeps `permissions`; beyond it the permission list is
+   * left out (tiny tokens) and verifiers following the event stream resolve it from the role
+   * catalog. Default DEFAULT_CLAIMS_BUDGET.
+   */
+  claimsBudget?: number;
 }
+
+/** 1 KiB of claims: a token stays near 1.5 KB, under common header limits with room to spare. */
+export const DEFAULT_CLAIMS_BUDGET = 1024;
 
 /** The claims, in the order they are serialized (RFC 9068 §2.2 first, then Tessera's). */
 export interface AccessTokenClaims {
@@ -34,8 +47,11 @@ export interface AccessTokenClaims {
   client_id: string;
   scope?: string;
   roles: readonly string[];
-  permissions: readonly string[];
+  /** Absent in a tiny token (over the claims budget). */
+  permissions?: readonly string[];
   aver?: number;
+  grp?: readonly string[];
+  drl?: readonly string[];
 }
 
 export interface IssuedAccessToken {
@@ -67,8 +83,19 @@ export async function issueAccessToken(signer: Signer, input: AccessTokenInput):
     roles: input.roles,
     permissions: input.permissions,
     aver: input.aver,
+    grp: input.groups?.length ? input.groups : undefined,
+    drl: input.directRoles,
   };
-  const token = await signer.sign(ACCESS_TOKEN_TYP, claims);
+  let json = JSON.stringify(claims);
+  if (
+    input.permissions.length > 0 &&
+    Buffer.byteLength(json) > (input.claimsBudget ?? DEFAULT_CLAIMS_BUDGET)
+  ) {
+    // Tiny token: roles stay, the permission list goes (docs/tokens.md).
+    claims.permissions = undefined;
+    json = JSON.stringify(claims);
+  }
+  const token = await signer.signJson(ACCESS_TOKEN_TYP, json);
   return { token, claims, kid: signer.kid, expiresIn };
 }
 

@@ -23,6 +23,8 @@ export interface TokenServiceOptions {
   issuer: string;
   /** Default 10 minutes. */
   accessTokenLifetimeMs?: number;
+  /** Claims JSON bytes beyond which tokens leave out `permissions`. Default 1024. */
+  claimsBudget?: number;
   /** Committed changes on this instance; the caches drop at once on client/role/application events. */
   bus?: EventBus;
   /** How often to look for other instances' changes (store.lastEventPosition). Default 1000; 0: never (tests). */
@@ -95,6 +97,7 @@ export class TokenService {
       clock: options.clock,
       issuer: options.issuer,
       accessTokenLifetimeMs: lifetime,
+      ...(options.claimsBudget === undefined ? {} : { claimsBudget: options.claimsBudget }),
     };
     this.rateLimit = { ...DEFAULT_TOKEN_RATE_LIMIT, ...options.rateLimit };
     for (const [name, value] of Object.entries(this.rateLimit)) {

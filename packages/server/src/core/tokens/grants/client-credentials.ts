@@ -24,6 +24,7 @@ export const clientCredentials: Grant = async (ctx, client, params) => {
     permissions: narrowed?.permissions ?? grant.permissions,
     now: ctx.clock.now(),
     lifetimeMs: ctx.accessTokenLifetimeMs,
+    ...(ctx.claimsBudget === undefined ? {} : { claimsBudget: ctx.claimsBudget }),
   });
   return {
     issued,

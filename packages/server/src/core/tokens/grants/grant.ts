@@ -12,6 +12,8 @@ export interface GrantContext {
   clock: Clock;
   issuer: string;
   accessTokenLifetimeMs: number;
+  /** See AccessTokenInput.claimsBudget. */
+  claimsBudget?: number;
 }
 
 /** The RFC 6749 §5.1 success body. */
