@@ -127,6 +127,8 @@ export interface Backend {
   /** The published JWK Set tokens are verified against. */
   jwks(): Promise<JwkSet>;
   issueToken(request: TokenRequest): Promise<TokenResponse>;
+  /** An administrator mints a token for a user and one application audience (audited). */
+  issueUserToken(userId: string, audience: string): Promise<TokenResponse>;
 
   listAudit(options: { limit: number; filter?: AuditFilter }): Promise<AuditEntry[]>;
   verifyAudit(): Promise<AuditVerification>;

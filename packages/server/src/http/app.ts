@@ -96,6 +96,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         keys: keyRing,
         authenticate,
         maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+        userTokens: {
+          keyRing,
+          issuer: config.issuer,
+          accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+          claimsBudget: config.tokenClaimsBudget,
+        },
       }),
     {
       prefix: '/admin/v1',

@@ -63,3 +63,41 @@ describe('tessera CLI revocation commands (local store)', () => {
     expect(unknown.stderr).toContain('ERR_NOT_FOUND');
   });
 });
+
+describe('tessera token issue --user (local store)', () => {
+  let d: DataDir;
+  beforeAll(async () => {
+    d = await tempDataDir();
+  });
+  afterAll(async () => d?.cleanup());
+
+  it('mints a user token for an application audience, carrying the user’s rights there', async () => {
+    json(
+      await d.cli(
+        '--json',
+        'app',
+        'create',
+        '--name',
+        'docs',
+        '--audience',
+        'https://docs.example',
+        '--namespace',
+        'docs',
+      ),
+    );
+    json(await d.cli('--json', 'role', 'create', '--name', 'reader', '--permission', 'docs:read'));
+    const user = json(await d.cli('--json', 'user', 'create', '--user-name', 'ann'));
+    json(await d.cli('--json', 'grant', 'reader', '--user', 'ann'));
+    const issued = await d.cli('token', 'issue', '--user', 'ann', '--resource', 'https://docs.example');
+    expect(issued.code).toBe(0);
+    const claims = JSON.parse(Buffer.from(issued.stdout.trim().split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({
+      sub: user.id,
+      aud: 'https://docs.example',
+      roles: ['reader'],
+      permissions: ['docs:read'],
+    });
+    expect(claims.client_id).toBe('tessera-cli');
+    expect((await d.cli('token', 'issue', '--user', 'ann')).code).toBe(2);
+  });
+});

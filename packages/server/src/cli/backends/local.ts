@@ -14,6 +14,7 @@ import * as groups from '../../core/groups/service.js';
 import { revokeToken, revokeUserTokens } from '../../core/revocations.js';
 import { changeGrant } from '../../core/roles/grants.js';
 import * as roles from '../../core/roles/service.js';
+import { issueUserToken } from '../../core/tokens/user-token.js';
 import * as users from '../../core/users/service.js';
 import { openRuntime, type Runtime } from '../../runtime.js';
 import {
@@ -126,6 +127,23 @@ export function localBackend(runtime: Runtime, actor: Actor): Backend {
       ),
     jwks: async () => ({ keys: (await keyRing.jwks()).keys.map((k) => ({ ...k })) }),
     issueToken: (request: TokenRequest): Promise<TokenResponse> => issueLocalToken(runtime, request),
+    async issueUserToken(userId, audience) {
+      await keyRing.tick();
+      const { config } = runtime;
+      const issued = await issueUserToken(
+        ctx,
+        {
+          keyRing,
+          issuer: config.issuer,
+          accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+          claimsBudget: config.tokenClaimsBudget,
+        },
+        actor,
+        userId,
+        audience,
+      );
+      return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn };
+    },
 
     listAudit: (options) => listAudit(ctx, options),
     verifyAudit: () => verifyAudit(ctx),

@@ -175,6 +175,7 @@ export function remoteBackend(options: RemoteOptions): Backend {
       (await admin<{ items: Awaited<ReturnType<Backend['listKeys']>> }>('GET', '/keys')).items,
     rotateKey: async (rotate) =>
       (await admin<{ key: Awaited<ReturnType<Backend['rotateKey']>> }>('POST', '/keys/rotate', rotate)).key,
+    issueUserToken: (userId, audience) => admin('POST', `/users/${segment(userId)}/tokens`, { audience }),
     revokeKey: async (kid) => {
       await admin('POST', `/keys/${segment(kid)}/revoke`);
     },

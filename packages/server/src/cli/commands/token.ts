@@ -3,6 +3,7 @@ import { KEY_ALGORITHMS } from '../../core/model.js';
 import type { Command, CommandContext, Group } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { type Field, formatRecord } from '../output.js';
+import { resolveUser } from './shared.js';
 
 /** The token argument, or standard input for `-` (keeps tokens out of shell history and `ps`). */
 async function tokenArgument({ args, io }: CommandContext): Promise<string> {
@@ -68,8 +69,13 @@ function section(title: string, values: Record<string, unknown>, now: number): s
 
 const issue: Command = {
   name: 'issue',
-  summary: 'get an access token with the client_credentials grant',
+  summary: 'get an access token: for a client (client_credentials), or for a user (--user, admin)',
   options: {
+    user: {
+      type: 'string',
+      value: 'USER',
+      description: 'mint a token for this user (id or userName) and --resource; audited',
+    },
     'client-id': { type: 'string', value: 'ID', description: 'client_id (or env TESSERA_CLIENT_ID)' },
     'client-secret': {
       type: 'string',
@@ -89,8 +95,19 @@ const issue: Command = {
   },
   details:
     "With --url the token comes from that server's /oauth2/token; without, it is issued from the\n" +
-    'local store by the same token service. Prints the token alone (use --json for the response).',
+    'local store by the same token service. Prints the token alone (use --json for the response).\n' +
+    'With --user, an administrator mints a token for that user and the application --resource.',
   async run({ args, io, out, backend }) {
+    const userRef = args.string('user');
+    if (userRef !== undefined) {
+      const resource = args.string('resource');
+      if (!resource) throw new UsageError('--user needs --resource (the application audience)');
+      const b = await backend();
+      const response = await b.issueUserToken(await resolveUser(b, userRef), resource);
+      if (out.json) out.data(response);
+      else out.raw(response.access_token);
+      return 0;
+    }
     const clientId = args.string('client-id') ?? io.env.TESSERA_CLIENT_ID;
     const clientSecret = args.string('client-secret') ?? io.env.TESSERA_CLIENT_SECRET;
     if (!clientId || !clientSecret) throw new UsageError('--client-id and --client-secret are required');

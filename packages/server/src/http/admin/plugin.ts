@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { TesseraError } from '../../core/errors.js';
 import { anyGrants } from '../../core/permissions.js';
+import type { UserTokenSettings } from '../../core/tokens/user-token.js';
 import { bearerToken } from '../bearer.js';
 import { applicationRoutes } from './applications.js';
 import { auditRoutes } from './audit.js';
@@ -11,6 +12,7 @@ import { type KeyAdmin, keyRoutes } from './keys.js';
 import { adminErrorHandler } from './problem.js';
 import { revocationRoutes } from './revocations.js';
 import { roleRoutes } from './roles.js';
+import { userTokenRoutes } from './user-tokens.js';
 import { userRoutes } from './users.js';
 
 /** What a verified admin token tells the API about its caller. */
@@ -25,6 +27,8 @@ export interface AdminOptions {
   keys: KeyAdmin;
   /** The longest access-token lifetime: how long a revoked jti must be remembered at most. */
   maxTokenLifetimeMs: number;
+  /** How admin-minted user tokens are signed. */
+  userTokens: UserTokenSettings;
   /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
   authenticate(token: string): Promise<AdminPrincipal>;
 }
@@ -65,4 +69,5 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
   auditRoutes(app, options.ctx);
   keyRoutes(app, options.keys);
   revocationRoutes(app, options.ctx, options.maxTokenLifetimeMs);
+  userTokenRoutes(app, options.ctx, options.userTokens);
 }
