@@ -105,9 +105,16 @@ export class VerifyError extends Error {
   readonly status: number;
   readonly bearerError: BearerError;
   readonly expose: boolean;
+  /** For `ERR_PERMISSION_DENIED`: the permissions the request needed (the challenge's `scope`). */
+  readonly scope?: readonly string[];
 
-  constructor(code: VerifyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: VerifyErrorCode,
+    message: string,
+    options?: { cause?: unknown; scope?: readonly string[] },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.scope !== undefined) this.scope = options.scope;
     const info = VERIFY_ERROR_CODES[code];
     this.code = code;
     this.status = info.status;
