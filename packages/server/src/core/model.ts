@@ -210,6 +210,8 @@ export interface EffectiveAccess {
  * apply only when newer.
  */
 export interface AccessCatalog {
+  /** Which permission namespace each audience owns: a token carries only its audience's. */
+  applications: { audience: string; namespace: string }[];
   roles: { id: string; name: string; version: number; permissions: string[] }[];
   groups: { id: string; version: number; roles: string[] }[];
 }

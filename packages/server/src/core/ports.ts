@@ -114,7 +114,7 @@ export interface Queries {
   userAccess(userId: string): Promise<UserAccess>;
   /** Roles held by a client (by internal id) and their permissions. */
   clientAccess(clientId: string): Promise<EffectiveAccess>;
-  /** Every role with its permissions and every group's role bindings (two queries). */
+  /** Every application's namespace, every role's permissions, every group's role bindings. */
   accessCatalog(): Promise<AccessCatalog>;
 
   // applications

@@ -65,6 +65,7 @@ describeDialects('event stream', (dialect) => {
       'tessera:admin',
     ]);
     expect(stream.frames[0]?.event).toBe('catalog');
+    expect(catalog.applications).toContainEqual({ audience: 'urn:tessera:admin', namespace: 'tessera' });
     const created = await stream.waitFor(
       (f) => f.event === 'user.created' && JSON.parse(f.data).subjectId === before.json.id,
     );

@@ -108,7 +108,13 @@ export function accessQueries(db: Db): AccessQueries {
         }
         group.roles.push(row.role);
       }
+      const applications = await db
+        .selectFrom('applications')
+        .select(['audience', 'namespace'])
+        .orderBy('audience')
+        .execute();
       return {
+        applications,
         roles: [...roles.values()].map((r) => ({ ...r, permissions: sortedUnique(r.permissions) })),
         groups: [...groups.values()].map((g) => ({ ...g, roles: sortedUnique(g.roles) })),
       };

@@ -150,6 +150,7 @@ export function rolesConformance(store: () => Store): void {
       roles: ['cat-empty', 'cat-reader'],
     });
     expect(catalog.groups.some((g) => g.id === unbound.id)).toBe(false);
+    expect(Array.isArray(catalog.applications)).toBe(true);
   });
 
   it('computes a client’s access from its roles', async () => {
