@@ -52,7 +52,9 @@ export async function revokeUserTokens(
               subjectType: 'user',
               subjectId: user.id,
               subjectVersion: aver,
-              data: { before: before.toISOString(), iatBefore: Math.floor(before.getTime() / 1000) },
+              // iat has whole seconds: a token issued in the same second as `before` may predate it,
+              // so that second is revoked too (a token minted just after waits a second for a new one).
+              data: { before: before.toISOString(), iatBefore: Math.ceil(before.getTime() / 1000) },
             },
           ],
         },

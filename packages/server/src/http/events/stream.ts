@@ -126,7 +126,9 @@ export async function eventStreamRoutes(app: FastifyInstance, options: EventStre
         // The whole catalog a verifier resolves tokens against, as of `until` or later; the
         // events that follow carry versions, so older ones replayed after it change nothing.
         const catalog = await options.store.accessCatalog();
-        send(`event: catalog\ndata: ${JSON.stringify({ position: until, ...catalog })}\n\n`);
+        // How long verifiers must remember a change: no token outlives it.
+        const maxTokenLifetime = Math.ceil(options.snapshotWindowMs / 1000);
+        send(`event: catalog\ndata: ${JSON.stringify({ position: until, maxTokenLifetime, ...catalog })}\n\n`);
       }
       let from = after;
       while (open && from < until) {
