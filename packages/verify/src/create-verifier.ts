@@ -221,7 +221,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (err instanceof VerifyError && err.code === 'ERR_KEY_UNKNOWN') keys.refreshForUnknownKid();
       throw err;
     }
-    return finish(token, accept(token, jws, signatureValid(jws)), nowMs);
+    return finish(token, accept(jws, signatureValid(jws)), nowMs);
   };
 
   const verifyCold = async (token: string, nowMs: number): Promise<Principal> => {
@@ -239,7 +239,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     const valid = o.signatureOn === 'pool' ? await signatureValidOnPool(jws) : signatureValid(jws);
     // The signature check took time: judge exp and friends by the clock now.
-    return finish(token, accept(token, jws, valid), o.signatureOn === 'pool' ? now() : nowMs);
+    return finish(token, accept(jws, valid), o.signatureOn === 'pool' ? now() : nowMs);
   };
 
   const verify = (token: string): Promise<Principal> => {

@@ -34,7 +34,10 @@ const EMPTY: readonly string[] = Object.freeze([]);
 export function toPrincipal(claims: AccessTokenClaims): Principal {
   for (const key in claims) {
     const value = claims[key];
-    if (typeof value === 'object' && value !== null) deepFreeze(value);
+    if (typeof value !== 'object' || value === null) continue;
+    // roles, permissions, aud: lists of strings need no walk.
+    if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) Object.freeze(value);
+    else deepFreeze(value);
   }
   Object.freeze(claims);
   return Object.freeze({

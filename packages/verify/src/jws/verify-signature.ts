@@ -21,6 +21,9 @@ export interface CheckedJws {
   readonly signingInput: Buffer;
   readonly signature: Buffer;
   readonly payloadSegment: string;
+  readonly headerSegment: string;
+  /** Whether the header came from the memo of verified headers. */
+  readonly memoized: boolean;
 }
 
 /**
@@ -81,7 +84,8 @@ export function checkCompactJws(token: string, lookup: KeyLookup): CheckedJws {
   )
     throw malformed('the token is not canonical base64url');
   const headerSegment = token.slice(0, dot1);
-  const header = headerMemo.get(headerSegment) ?? parseHeader(headerSegment);
+  const memo = headerMemo.get(headerSegment);
+  const header = memo ?? parseHeader(headerSegment);
   const key = lookup(header.kid);
   if (key === undefined)
     throw new VerifyError('ERR_KEY_UNKNOWN', 'the token was signed with a key the issuer does not publish');
@@ -94,6 +98,8 @@ export function checkCompactJws(token: string, lookup: KeyLookup): CheckedJws {
     signingInput: Buffer.from(token.slice(0, dot2), 'latin1'),
     signature,
     payloadSegment: token.slice(dot1 + 1, dot2),
+    headerSegment,
+    memoized: memo !== undefined,
   };
 }
 
@@ -115,9 +121,10 @@ function parseHeader(segment: string): JwsHeader {
 }
 
 /** Remembers a header once its token's signature verified. */
-function remember(token: string, header: JwsHeader): void {
+function remember(jws: CheckedJws): void {
+  if (jws.memoized) return;
   if (headerMemo.size >= HEADER_MEMO_SIZE) headerMemo.clear();
-  headerMemo.set(token.slice(0, token.indexOf('.')), header);
+  headerMemo.set(jws.headerSegment, jws.header);
 }
 
 /** The signature of a checked JWS, on the calling thread. */
@@ -144,9 +151,9 @@ export interface VerifiedJws {
 }
 
 /** Finishes a checked JWS whose signature was found valid. */
-export function accept(token: string, jws: CheckedJws, valid: boolean): VerifiedJws {
+export function accept(jws: CheckedJws, valid: boolean): VerifiedJws {
   if (!valid) throw new VerifyError('ERR_SIGNATURE_INVALID', 'the token signature is invalid');
-  remember(token, jws.header);
+  remember(jws);
   return { header: jws.header, key: jws.key, payload: Buffer.from(jws.payloadSegment, 'base64url') };
 }
 
@@ -156,7 +163,7 @@ export function accept(token: string, jws: CheckedJws, valid: boolean): Verified
  */
 export function verifyCompactJws(token: string, lookup: KeyLookup): VerifiedJws {
   const jws = checkCompactJws(token, lookup);
-  return accept(token, jws, signatureValid(jws));
+  return accept(jws, signatureValid(jws));
 }
 
 const malformed = (message: string) => new VerifyError('ERR_TOKEN_MALFORMED', message);
