@@ -14,6 +14,11 @@ export interface StartTesseraOptions {
   readonly timeoutMs?: number;
   /** Keep the temporary data directory after stop() (to inspect it). */
   readonly keepDataDir?: boolean;
+  /**
+   * Whether this start bootstraps the store and prints credentials (default true). A second
+   * instance on a shared PostgreSQL store prints none: clientId and clientSecret are then ''.
+   */
+  readonly bootstrap?: boolean;
 }
 
 export interface Tessera {
@@ -76,15 +81,18 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
     if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const [idMatch, secretMatch] = await Promise.all([
-      service.waitForStdout(/client_id:\s+(\S+)/, timeoutMs),
-      service.waitForStdout(/client_secret:\s+(\S+)/, timeoutMs),
-    ]);
+    const [idMatch, secretMatch] =
+      options.bootstrap === false
+        ? [[], []]
+        : await Promise.all([
+            service.waitForStdout(/client_id:\s+(\S+)/, timeoutMs),
+            service.waitForStdout(/client_secret:\s+(\S+)/, timeoutMs),
+          ]);
     await waitForHttp(`${url}/.well-known/jwks.json`, { service, timeoutMs });
     return {
       url,
-      clientId: idMatch[1] as string,
-      clientSecret: secretMatch[1] as string,
+      clientId: (idMatch[1] as string | undefined) ?? '',
+      clientSecret: (secretMatch[1] as string | undefined) ?? '',
       dataDir,
       service,
       stop: cleanUp,

@@ -1,7 +1,15 @@
 import type { Scenario } from '../lib/scenario.ts';
+import { overlayMemory } from './overlay-memory.ts';
+import { propagation } from './propagation.ts';
 import { signing } from './signing.ts';
 import { tokenIssuance } from './token-issuance.ts';
 import { verification } from './verification.ts';
 
 /** Every scenario, in the order `npm run bench` runs them. Add new ones here. */
-export const scenarios: readonly Scenario[] = [tokenIssuance, signing, ...verification];
+export const scenarios: readonly Scenario[] = [
+  tokenIssuance,
+  signing,
+  ...verification,
+  propagation,
+  overlayMemory,
+];
