@@ -5,6 +5,7 @@ export type { AccessTokenClaims } from './jwt/claims.js';
 export { ALGORITHMS, type Algorithm } from './keys/import-jwk.js';
 export type { JsonWebKeySet } from './keys/key-set.js';
 export type { KeysHealth } from './keys/remote-jwks.js';
+export { createLiveOverlay, type LiveOverlay, type LiveOverlayOptions } from './live/overlay.js';
 export type { VerifierOptions } from './options.js';
 export type { LiveOptions, Overlay, OverlayContext, OverlayVerdict } from './overlay.js';
 export type { Principal } from './principal.js';
