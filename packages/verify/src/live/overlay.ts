@@ -97,8 +97,8 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
     onMessage: (message) => {
       try {
         if (message.event === 'catalog') {
+          // A fresh catalog after a resync replaces the old one at once; verdicts go on meanwhile.
           state.applyCatalog(JSON.parse(message.data) as CatalogFrame);
-          synced = false;
           return;
         }
         if (message.event === 'snapshot') {
@@ -119,7 +119,6 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
       } catch (err) {
         // A frame that does not parse: start over from a fresh catalog rather than guess.
         lastError = `unreadable event stream frame: ${(err as Error).message}`;
-        synced = false;
         client.resync();
       }
     },
@@ -128,7 +127,10 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
   const sweeper = setInterval(() => state.sweep(now()), 10_000);
   sweeper.unref();
 
-  const stale = () => !synced || !connected || now() - lastActivity > staleAfterMs;
+  // Stale until the first snapshot, and whenever nothing (not even a heartbeat) has arrived for
+  // staleAfterMs: a short disconnection changes nothing, since the state is still as fresh as
+  // the stream could make it.
+  const stale = () => !synced || now() - lastActivity > staleAfterMs;
 
   return {
     check(claims: AccessTokenClaims, context: OverlayContext): OverlayVerdict {
