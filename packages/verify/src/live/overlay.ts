@@ -76,6 +76,15 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
   let lastActivity = 0;
   let position = 0;
   let lastError: string | undefined;
+  // Counters for health(): what a metrics exporter scrapes.
+  const counters = {
+    eventsApplied: 0,
+    connects: 0,
+    disconnects: 0,
+    resyncs: 0,
+    staleVerdicts: 0,
+    revokedVerdicts: 0,
+  };
   let markReady: () => void = () => {};
   const readyPromise = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -90,6 +99,8 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
       lastActivity = now();
     },
     onStatus: (status) => {
+      if (status.connected && !connected) counters.connects++;
+      if (!status.connected && connected) counters.disconnects++;
       connected = status.connected;
       if (status.error !== undefined) lastError = status.error;
       options.onStatus?.(status);
@@ -109,6 +120,7 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
         const event = JSON.parse(message.data) as StreamEvent;
         if (typeof event.position !== 'number' || typeof event.type !== 'string') return;
         state.apply(event, now());
+        counters.eventsApplied++;
         position = event.position;
         // A resumed stream sends no snapshot frame: applying events is being in sync.
         if (state.hasCatalog && !synced) {
@@ -119,6 +131,7 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
       } catch (err) {
         // A frame that does not parse: start over from a fresh catalog rather than guess.
         lastError = `unreadable event stream frame: ${(err as Error).message}`;
+        counters.resyncs++;
         client.resync();
       }
     },
@@ -134,11 +147,15 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
 
   return {
     check(claims: AccessTokenClaims, context: OverlayContext): OverlayVerdict {
-      if (stale()) return { stale: true };
+      if (stale()) {
+        counters.staleVerdicts++;
+        return { stale: true };
+      }
       const known = memo.get(claims);
       if (known && known.version === state.version && known.kid === context.kid) return known.verdict;
       const verdict = evaluate(state, claims, context.kid);
       memo.set(claims, { version: state.version, kid: context.kid, verdict });
+      if (verdict?.revoked) counters.revokedVerdicts++;
       return verdict;
     },
     health() {
@@ -150,6 +167,7 @@ export function createLiveOverlay(options: LiveOverlayOptions): LiveOverlay {
         lastActivityMsAgo: lastActivity === 0 ? null : now() - lastActivity,
         lastError: lastError ?? null,
         entries: state.size(),
+        ...counters,
       };
     },
     close() {

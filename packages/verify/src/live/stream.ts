@@ -53,7 +53,11 @@ export class EventStreamClient {
   /** Drops the resume point: the next connection starts with a fresh catalog and snapshot. */
   resync(): void {
     this.#lastEventId = undefined;
-    this.#request?.destroy();
+    const current = this.#request;
+    // Our own hang-up is not a failure to report: reconnect straight away.
+    this.#request = undefined;
+    current?.destroy();
+    this.#retry(undefined);
   }
 
   close(): void {
@@ -80,6 +84,9 @@ export class EventStreamClient {
     req.on('error', (err) => {
       if (this.#request === req) this.#retry(err.message);
     });
+    req.on('close', () => {
+      if (this.#request === req) this.#retry('event stream closed');
+    });
     req.end();
   }
 
@@ -105,7 +112,7 @@ export class EventStreamClient {
       if (pending.length > MAX_PENDING_BYTES) res.destroy(new Error('event stream frame too large'));
     });
     const ended = (error?: Error) => {
-      this.#options.onStatus({ connected: false, ...(error ? { error: error.message } : {}) });
+      if (this.#request === undefined) return; // we hung up ourselves (resync, close)
       this.#retry(error?.message ?? 'event stream closed');
     };
     res.on('error', ended);
@@ -137,12 +144,12 @@ export class EventStreamClient {
     this.#options.onMessage({ id, event, data });
   }
 
-  #retry(error: string): void {
+  #retry(error: string | undefined): void {
     if (this.#closed) return;
     this.#request = undefined;
-    this.#options.onStatus({ connected: false, error });
+    this.#options.onStatus({ connected: false, ...(error === undefined ? {} : { error }) });
     if (this.#timer) clearTimeout(this.#timer);
-    const delay = this.#retryMs;
+    const delay = error === undefined ? 0 : this.#retryMs;
     this.#retryMs = Math.min(this.#options.maxRetryMs ?? 5000, this.#retryMs * 2);
     this.#timer = setTimeout(() => void this.#connect(), delay);
     this.#timer.unref();
