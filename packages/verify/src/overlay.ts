@@ -27,7 +27,16 @@ export type OverlayVerdict =
       readonly permissions?: readonly string[];
     };
 
-/** What the overlay is told about each token besides its claims. */
+/**
+ * What the overlay is told about each token besides its claims.
+ *
+ * @example
+ * ```ts
+ * import type { Overlay } from '@tessera/verify';
+ * const revokedKids = new Set<string>();
+ * const overlay: Overlay = { check: (_claims, { kid }) => (kid && revokedKids.has(kid) ? { revoked: true } : undefined) };
+ * ```
+ */
 export interface OverlayContext {
   /** The signing key's id, so a revoked key can be refused before its JWKS entry is gone. */
   readonly kid: string | undefined;

@@ -127,15 +127,18 @@ function remember(jws: CheckedJws): void {
   headerMemo.set(jws.headerSegment, jws.header);
 }
 
+/** What a signature check needs: the key, the signed bytes and the signature. */
+export type SignedBytes = Pick<CheckedJws, 'key' | 'signingInput' | 'signature'>;
+
 /** The signature of a checked JWS, on the calling thread. */
-export function signatureValid(jws: CheckedJws): boolean {
+export function signatureValid(jws: SignedBytes): boolean {
   const { key, signature } = jws;
   if (signature.length !== key.signatureBytes) return false;
   return verify(key.digest, jws.signingInput, key.verifyInput, signature);
 }
 
 /** The same on libuv's thread pool (node:crypto's callback form), so the event loop stays free. */
-export function signatureValidOnPool(jws: CheckedJws): Promise<boolean> {
+export function signatureValidOnPool(jws: SignedBytes): Promise<boolean> {
   const { key, signature } = jws;
   if (signature.length !== key.signatureBytes) return Promise.resolve(false);
   return new Promise((resolve) => {

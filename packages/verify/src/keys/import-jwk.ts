@@ -11,7 +11,15 @@ import { createPublicKey, type KeyObject, type VerifyKeyObjectInput } from 'node
  */
 export type Algorithm = 'ES256' | 'EdDSA' | 'RS256';
 
-/** Every supported algorithm, in the order the docs list them. */
+/**
+ * Every supported algorithm, in the order the docs list them (the default of `algorithms`).
+ *
+ * @example
+ * ```ts
+ * import { ALGORITHMS } from '@tessera/verify';
+ * ALGORITHMS.includes('EdDSA'); // true
+ * ```
+ */
 export const ALGORITHMS: readonly Algorithm[] = Object.freeze(['ES256', 'EdDSA', 'RS256']);
 
 /** A public key with the one algorithm it may verify, and node:crypto inputs prepared once. */

@@ -1,7 +1,16 @@
 import type { KeyLookup } from '../jws/verify-signature.js';
 import { type Algorithm, importJwk, KeyImportError, type PinnedKey } from './import-jwk.js';
 
-/** A JWK Set (RFC 7517 §5), as published at `/.well-known/jwks.json`. */
+/**
+ * A JWK Set (RFC 7517 §5), as published at `/.well-known/jwks.json`: the `keys` option.
+ *
+ * @example
+ * ```ts
+ * import type { JsonWebKeySet } from '@tessera/verify';
+ * const keys: JsonWebKeySet = JSON.parse(readFileSync('jwks.json', 'utf8'));
+ * const verifier = createVerifier({ issuer, audience, keys, clockTolerance: 30 });
+ * ```
+ */
 export interface JsonWebKeySet {
   readonly keys: readonly Readonly<Record<string, unknown>>[];
 }

@@ -11,7 +11,15 @@ export interface JwksTimings {
   readonly maxBytes: number;
 }
 
-/** The health of a key source, for `verifier.health()`. */
+/**
+ * The health of the verifier's keys, as `verifier.health().keys`.
+ *
+ * @example
+ * ```ts
+ * const { keys } = verifier.health();
+ * if (keys.lastError) log.warn({ kids: keys.kids, error: keys.lastError }, 'JWKS refresh failed');
+ * ```
+ */
 export interface KeysHealth {
   readonly source: 'jwks' | 'static';
   readonly kids: readonly string[];
