@@ -31,7 +31,17 @@ export interface LiveOverlayOptions {
   readonly now?: () => number;
 }
 
-/** A live overlay: pass it as `live.overlay` to createVerifier. */
+/**
+ * A live overlay: pass it as `live.overlay` to createVerifier.
+ *
+ * @example
+ * ```ts
+ * import { createLiveOverlay, type LiveOverlay } from '@tessera/verify';
+ * const live: LiveOverlay = createLiveOverlay({ eventsUri: 'https://id.example.com/v1/events', token: eventsToken });
+ * await live.ready();
+ * console.log(live.position, live.health?.());
+ * ```
+ */
 export interface LiveOverlay extends Overlay {
   /** Resolves once the catalog and snapshot have arrived: before that, every verdict is `stale`. */
   ready(): Promise<void>;

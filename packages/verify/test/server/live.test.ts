@@ -171,7 +171,9 @@ describe.skipIf(!built())('live overlay against a running Tessera', () => {
     await eventually((r) => !(r instanceof VerifyError));
     const kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid;
     await admin('POST', `/keys/${kid}/revoke`);
-    expect(((await eventually((r) => r instanceof VerifyError)) as VerifyError).code).toBe('ERR_TOKEN_REVOKED');
+    expect(((await eventually((r) => r instanceof VerifyError)) as VerifyError).code).toBe(
+      'ERR_TOKEN_REVOKED',
+    );
   });
 
   it('reports its state in health()', () => {
