@@ -14,7 +14,18 @@ export interface PersonName {
   givenName?: string;
   familyName?: string;
   formatted?: string;
+  middleName?: string;
+  honorificPrefix?: string;
+  honorificSuffix?: string;
 }
+
+/**
+ * SCIM attributes beyond the ones the model maps (RFC 7643 §4.1 `nickName`, `title`,
+ * `phoneNumbers`, `addresses`, …, and extension schemas such as the enterprise User under their
+ * schema URN), kept for the identity provider that sends them and returned as given. Tessera
+ * reads none of them: no token, grant or policy depends on them. A JSON object.
+ */
+export type ScimAttributes = Record<string, unknown>;
 
 export interface User {
   id: string;
@@ -25,6 +36,8 @@ export interface User {
   displayName: string | null;
   emails: Email[];
   active: boolean;
+  /** Further SCIM attributes; absent when there are none. */
+  scim?: ScimAttributes;
   /** Authorization version: bumped with every change to this user's own grants or status. */
   aver: number;
   /** Resource version for ETags; bumped with every change to the user's attributes. */

@@ -15,6 +15,8 @@
  * - Lists are ordered by id (UUIDv7, so creation order); the cursor is opaque to the core.
  */
 
+// Types only: the SCIM filter AST is the query language of searchUsers/searchGroups.
+import type { AttrPath, Filter } from '../scim/filter/ast.js';
 import type {
   AccessCatalog,
   Application,
@@ -46,6 +48,41 @@ export interface GroupFilter {
   /** Case-insensitive equality. */
   displayName?: string;
   externalId?: string;
+}
+
+/**
+ * A SCIM search (RFC 7644 §3.4.2): filter, sort and an offset page. Attributes the store cannot
+ * translate make it throw ERR_VALIDATION with scimType invalidFilter (or invalidValue for
+ * `sortBy`), never a full scan in memory.
+ */
+export interface ResourceQuery {
+  filter?: Filter;
+  sortBy?: AttrPath;
+  descending?: boolean;
+  /** Rows to skip (SCIM startIndex - 1). */
+  offset: number;
+  /** Rows to return; 0 counts only. */
+  limit: number;
+}
+
+export interface SearchResult<T> {
+  /** How many match in all. */
+  total: number;
+  items: T[];
+}
+
+/** A group member as SCIM `members` shows it. */
+export interface MemberRef {
+  id: string;
+  userName: string;
+  displayName: string | null;
+}
+
+/** A group a user belongs to, as SCIM `groups` shows it. */
+export interface GroupRef {
+  userId: string;
+  groupId: string;
+  displayName: string;
 }
 
 export interface AuditFilter {
@@ -161,6 +198,16 @@ export interface Queries {
   eventPositionBefore(at: Date): Promise<number>;
   /** Deletes events older than `before`; returns how many. */
   pruneEvents(before: Date): Promise<number>;
+
+  // SCIM search (store/queries/scim-search.ts)
+  searchUsers(query: ResourceQuery): Promise<SearchResult<User>>;
+  searchGroups(query: ResourceQuery): Promise<SearchResult<Group>>;
+  /** Members with the names SCIM shows, ordered by id. */
+  listMemberRefs(groupId: string, options: ListOptions): Promise<Page<MemberRef>>;
+  /** Every group of each of the users, ordered by user id then group id. */
+  listGroupRefs(userIds: readonly string[]): Promise<GroupRef[]>;
+  /** Those of `ids` that name existing users, in the order given. */
+  existingUserIds(ids: readonly string[]): Promise<string[]>;
 
   // small settings kept with the data (bootstrap marker, …)
   getMeta(key: string): Promise<string | undefined>;

@@ -21,6 +21,15 @@ export interface UsersTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** JSON ScimAttributes ('{}' when none). Since 0002. */
+  scim: string;
+  /**
+   * JSON: the user's filterable SCIM attributes with keys and case-insensitive string values
+   * lower-cased by JavaScript (see filter-document.ts), for SCIM filters. Since 0002.
+   */
+  filter_doc: string;
+  /** `display_name` lower-cased by JavaScript, for case-insensitive filters and sorting. Since 0002. */
+  display_name_lower: string | null;
 }
 
 /** One row per distinct lower-cased email of a user, for case-insensitive email lookup. */

@@ -3,15 +3,17 @@ import { invalid, notFound } from '../errors.js';
 import { isUuid, uuidv7 } from '../ids.js';
 import type { Group, ListOptions, NewLogEvent, Page } from '../model.js';
 import type { GroupFilter, Tx } from '../ports.js';
-import { accessChanged } from '../users/access.js';
 import { optionalText, text } from '../validate.js';
+import { applyMemberChange, MAX_MEMBER_CHANGE } from './members.js';
+
+export { MAX_MEMBER_CHANGE };
 
 export interface GroupInput {
   displayName: string;
   externalId?: string | null;
 }
 
-const groupEvent = (
+export const groupEvent = (
   group: Group,
   type: NewLogEvent['type'],
   data: Record<string, unknown> = {},
@@ -134,12 +136,10 @@ export async function listGroupMembers(
   return ctx.store.listGroupMembers(id, options);
 }
 
-/** Most members one request may add or remove; larger changes are split by the caller. */
-export const MAX_MEMBER_CHANGE = 10_000;
-
 /**
  * Adds or removes members. Each affected user's own grants change, so each gets an `aver` bump
  * and a `user.access_changed` event; users already in (or not in) the group are left alone.
+ * Members are part of the group, so its version (its ETag) is bumped too.
  */
 export async function changeMembers(
   ctx: CoreContext,
@@ -150,35 +150,17 @@ export async function changeMembers(
 ): Promise<string[]> {
   if (userIds.length > MAX_MEMBER_CHANGE)
     throw invalid(`at most ${MAX_MEMBER_CHANGE} members per request`, 'members');
-  const unique = [...new Set(userIds)];
   return commit(ctx, async (tx) => {
     const group = await loadGroup(tx, groupId);
-    const changed =
-      operation === 'add'
-        ? await tx.addGroupMembers(groupId, unique)
-        : await tx.removeGroupMembers(groupId, unique);
-    if (changed.length === 0) return { result: changed, changes: [] };
-    const events: NewLogEvent[] = [];
-    for (const userId of changed) {
-      const access = await accessChanged(tx, userId, {
-        reason: operation === 'add' ? 'group.member_added' : 'group.member_removed',
-        group: group.displayName,
-      });
-      if (access) events.push(access.event);
-    }
-    return {
-      result: changed,
-      changes: [
-        {
-          actor,
-          action: operation === 'add' ? 'group.members_added' : 'group.members_removed',
-          targetType: 'group',
-          targetId: groupId,
-          summary: { count: changed.length, users: changed.slice(0, 100) },
-          events,
-        },
-      ],
-    };
+    const outcome = await applyMemberChange(
+      tx,
+      actor,
+      group,
+      operation === 'add' ? { add: userIds } : { remove: userIds },
+    );
+    const changed = operation === 'add' ? outcome.added : outcome.removed;
+    if (changed.length > 0) await tx.bumpGroupVersion(groupId);
+    return { result: changed, changes: outcome.changes };
   });
 }
 

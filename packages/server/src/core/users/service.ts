@@ -4,10 +4,15 @@ import { isUuid, uuidv7 } from '../ids.js';
 import type { ListOptions, Page, User, UserAccess } from '../model.js';
 import type { Tx, UserFilter } from '../ports.js';
 import { accessChanged } from './access.js';
-import { changedAttributes, type UserInput, userAttributes } from './user.js';
+import { changedAttributes, type UserAttributeOptions, type UserInput, userAttributes } from './user.js';
 
-export async function createUser(ctx: CoreContext, actor: Actor, input: UserInput): Promise<User> {
-  const attributes = userAttributes(input);
+export async function createUser(
+  ctx: CoreContext,
+  actor: Actor,
+  input: UserInput,
+  options: UserAttributeOptions = {},
+): Promise<User> {
+  const attributes = userAttributes(input, undefined, options);
   return commit(ctx, async (tx, now) => {
     const user: User = {
       id: uuidv7(now.getTime()),
@@ -62,12 +67,12 @@ export async function updateUser(
   actor: Actor,
   id: string,
   changes: Partial<UserInput>,
-  options: { ifVersion?: number } = {},
+  options: { ifVersion?: number } & UserAttributeOptions = {},
 ): Promise<User> {
   return commit(ctx, async (tx, now) => {
     const before = await loadUser(tx, id);
     checkVersion('user', before.version, options.ifVersion);
-    const attributes = userAttributes(changes, before);
+    const attributes = userAttributes(changes, before, options);
     const changed = changedAttributes(before, attributes);
     if (changed.length === 0) return { result: before, changes: [] };
     const updated: User = { ...before, ...attributes, version: before.version + 1, updatedAt: now };

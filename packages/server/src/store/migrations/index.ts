@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { initial } from './0001-initial.js';
+import { scim } from './0002-scim.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
+    '0002_scim': scim(dialect),
   };
 }
 

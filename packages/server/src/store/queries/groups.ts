@@ -160,7 +160,7 @@ function toRow(group: Group): GroupsTable {
   };
 }
 
-function fromRow(row: GroupsTable): Group {
+export function fromRow(row: GroupsTable): Group {
   return {
     id: row.id,
     displayName: row.display_name,

@@ -10,6 +10,7 @@ import { journalQueries } from './journal.js';
 import { keyQueries } from './keys.js';
 import { metaQueries } from './meta.js';
 import { roleQueries } from './roles.js';
+import { scimSearchQueries } from './scim-search.js';
 import type { Db } from './shared.js';
 import { userQueries } from './users.js';
 
@@ -25,5 +26,6 @@ export function queries(db: Db, dialect: StoreDialect): Queries {
     ...keyQueries(db),
     ...journalQueries(db, dialect),
     ...metaQueries(db),
+    ...scimSearchQueries(db, dialect),
   };
 }

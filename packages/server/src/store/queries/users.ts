@@ -1,6 +1,7 @@
-import type { Email, PersonName, User } from '../../core/model.js';
+import type { Email, PersonName, ScimAttributes, User } from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import { mapErrors } from '../errors.js';
+import { filterDocument } from '../filter-document.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
 import type { UsersTable } from '../schema.js';
 import { atomic, changed, type Db, fromFlag, fromMillis, parseJson, toFlag, toMillis } from './shared.js';
@@ -45,14 +46,14 @@ export function userQueries(db: Db): UserQueries {
     },
 
     async getUser(id) {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
       return row && fromRow(row);
     },
 
     async getUserByUserName(userName) {
       const row = await db
         .selectFrom('users')
-        .selectAll()
+        .select(USER_COLUMNS)
         .where('user_name_lower', '=', userName.toLowerCase())
         .executeTakeFirst();
       return row && fromRow(row);
@@ -61,7 +62,7 @@ export function userQueries(db: Db): UserQueries {
     async listUsers(options) {
       const after = afterId(options);
       const filter = options.filter ?? {};
-      let query = db.selectFrom('users').selectAll().orderBy('id').limit(fetchSize(options));
+      let query = db.selectFrom('users').select(USER_COLUMNS).orderBy('id').limit(fetchSize(options));
       if (after !== undefined) query = query.where('id', '>', after);
       if (filter.userName !== undefined)
         query = query.where('user_name_lower', '=', filter.userName.toLowerCase());
@@ -111,10 +112,33 @@ function toRow(user: User): UsersTable {
     version: user.version,
     created_at: toMillis(user.createdAt),
     updated_at: toMillis(user.updatedAt),
+    scim: JSON.stringify(user.scim ?? {}),
+    filter_doc: filterDocument(user),
+    display_name_lower: user.displayName === null ? null : user.displayName.toLowerCase(),
   };
 }
 
-function fromRow(row: UsersTable): User {
+/** Every column a User is read from (not the derived filter columns). */
+export const USER_COLUMNS = [
+  'id',
+  'user_name',
+  'user_name_lower',
+  'external_id',
+  'name',
+  'display_name',
+  'emails',
+  'active',
+  'aver',
+  'version',
+  'created_at',
+  'updated_at',
+  'scim',
+] as const;
+
+export type UserRow = Pick<UsersTable, (typeof USER_COLUMNS)[number]>;
+
+export function fromRow(row: UserRow): User {
+  const scim = parseJson<ScimAttributes>(row.scim);
   return {
     id: row.id,
     userName: row.user_name,
@@ -127,5 +151,6 @@ function fromRow(row: UsersTable): User {
     version: row.version,
     createdAt: fromMillis(row.created_at),
     updatedAt: fromMillis(row.updated_at),
+    ...(Object.keys(scim).length === 0 ? {} : { scim }),
   };
 }

@@ -1,0 +1,553 @@
+/**
+ * SCIM filters (RFC 7644 §3.4.2.2) as SQL, for SQLite and PostgreSQL alike, with the semantics
+ * of `scim/filter/evaluate.ts` over the resources the SCIM surface renders:
+ *
+ * - attribute names are case-insensitive; strings compare case-insensitively unless the
+ *   attribute is caseExact (`defaultCaseExact`): both sides are folded by JavaScript, the stored
+ *   side at write time (filter-document.ts, the `*_lower` columns);
+ * - a multi-valued attribute matches when any value does, and `ne` when any present value
+ *   differs or none is present; `eq null` / `ne null` test absence / presence;
+ * - every predicate is two-valued (no SQL NULL escapes), so `not (…)` negates exactly.
+ *
+ * Where the schema, not the value, decides: a string attribute compares as a string even when
+ * both sides look like xsd:dateTime (the evaluator, having no schema, compares such strings as
+ * instants); `meta.created` / `meta.lastModified` compare as instants and take dateTime values
+ * only. Strings order by code point (COLLATE "C" on PostgreSQL; the evaluator's `<` orders by
+ * UTF-16 unit, which differs only between astral characters and U+E000–U+FFFF).
+ *
+ * Attributes that have no SQL form here — unknown ones, `meta.location`, `meta.version`,
+ * `schemas`, `groups.display`, `members.display`, … — are refused with `invalidFilter`, never
+ * evaluated by scanning in memory.
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { TesseraError } from '../../core/errors.js';
+import type { AttrPath, CompareFilter, CompValue, Filter } from '../../scim/filter/ast.js';
+import { ORDERING_OPERATORS, SUBSTRING_OPERATORS } from '../../scim/filter/ast.js';
+import { defaultCaseExact } from '../../scim/filter/case-exact.js';
+import { parseDateTime } from '../../scim/filter/date-time.js';
+import { stringifyAttrPath } from '../../scim/filter/stringify.js';
+import { COMMON } from '../../scim/schema/common.js';
+import { GROUP } from '../../scim/schema/group.js';
+import { type AttributeDef, findAttribute, type SchemaDef } from '../../scim/schema/types.js';
+import { ENTERPRISE_USER, USER } from '../../scim/schema/user.js';
+import type { StoreDialect } from '../schema.js';
+
+type Sql = RawBuilder<unknown>;
+type Bool = RawBuilder<SqlBool>;
+
+/** `text`: stored JS-lower-cased, compared with the lower-cased value. `exact`: as is. */
+type ScalarType = 'text' | 'exact' | 'boolean' | 'instant';
+
+interface Scalar {
+  readonly expr: Sql;
+  readonly type: ScalarType;
+  /** How true/false read in this expression (0/1 columns, SQLite JSON 0/1, PostgreSQL JSON text). */
+  readonly bool?: (value: boolean) => Sql;
+}
+
+/** The values an attribute path names: one scalar or the scalars of several elements. */
+interface Values {
+  readonly type: ScalarType;
+  /** True when some value satisfies `predicate`. */
+  any(predicate: (value: Sql) => Bool): Bool;
+  readonly bool?: (value: boolean) => Sql;
+}
+
+/** What a top-level attribute path resolves to. */
+interface Target {
+  /** The values compared (a complex attribute compares its `value` sub-attribute). */
+  readonly values?: Values;
+  /** RFC 7644 `pr`: the attribute has a non-empty value. */
+  present(): Bool;
+  /** For `attr[filter]`: some element (or the complex value) satisfies the filter. */
+  elements?(predicate: (scope: Scope) => Bool): Bool;
+  /** A single-valued scalar, usable for sortBy. */
+  readonly sortable?: Scalar;
+}
+
+/** Resolves attribute names in a `[...]` filter: sub-attributes of one element. */
+type Scope = (name: string, full: AttrPath) => Values;
+
+const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
+const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
+
+export function invalidFilter(message: string, attribute?: AttrPath): TesseraError {
+  return new TesseraError('ERR_VALIDATION', `invalid filter: ${message}`, {
+    scimType: 'invalidFilter',
+    detail: attribute === undefined ? {} : { attribute: stringifyAttrPath(attribute) },
+  });
+}
+
+const not = (b: Bool): Bool => sql<SqlBool>`(not ${b})`;
+const and = (items: Bool[]): Bool => sql<SqlBool>`(${sql.join(items, sql` and `)})`;
+const or = (items: Bool[]): Bool => sql<SqlBool>`(${sql.join(items, sql` or `)})`;
+const isNotNull = (e: Sql): Bool => sql<SqlBool>`(${e} is not null)`;
+
+/** How a resource type is stored: its table, schemas and the attributes kept in columns. */
+export interface ResourceMapping {
+  readonly table: 'users' | 'groups';
+  readonly core: SchemaDef;
+  readonly extensions: readonly SchemaDef[];
+  /** Lower-cased attribute name → column; `text` columns hold JS-lower-cased values. */
+  readonly columns: Readonly<Record<string, { column: string; type: ScalarType }>>;
+  /** The multi-valued attribute kept in group_members, and which side of it this table is. */
+  readonly relation: { attribute: string; self: 'user_id' | 'group_id'; other: 'user_id' | 'group_id' };
+  /** The resource type name, the constant `meta.resourceType`. */
+  readonly resourceType: string;
+  /** Whether the table has a filter document (users) or only columns (groups). */
+  readonly document: boolean;
+}
+
+export const USER_MAPPING: ResourceMapping = {
+  table: 'users',
+  core: USER,
+  extensions: [ENTERPRISE_USER],
+  columns: {
+    id: { column: 'id', type: 'exact' },
+    externalid: { column: 'external_id', type: 'exact' },
+    username: { column: 'user_name_lower', type: 'text' },
+    displayname: { column: 'display_name_lower', type: 'text' },
+    active: { column: 'active', type: 'boolean' },
+  },
+  relation: { attribute: 'groups', self: 'user_id', other: 'group_id' },
+  resourceType: 'User',
+  document: true,
+};
+
+export const GROUP_MAPPING: ResourceMapping = {
+  table: 'groups',
+  core: GROUP,
+  extensions: [],
+  columns: {
+    id: { column: 'id', type: 'exact' },
+    externalid: { column: 'external_id', type: 'exact' },
+    displayname: { column: 'display_name_lower', type: 'text' },
+  },
+  relation: { attribute: 'members', self: 'group_id', other: 'user_id' },
+  resourceType: 'Group',
+  document: false,
+};
+
+/** Translates filters and sort keys of one resource type for one dialect. */
+export class FilterTranslator {
+  constructor(
+    private readonly dialect: StoreDialect,
+    private readonly mapping: ResourceMapping,
+  ) {}
+
+  where(filter: Filter): Bool {
+    return this.node(filter, undefined);
+  }
+
+  /** ORDER BY terms for `sortBy` (RFC 7644 §3.4.2.3): unassigned values last, then by id. */
+  orderBy(path: AttrPath, descending: boolean): Sql {
+    const target = this.resolve(path);
+    const scalar = target.sortable;
+    if (scalar === undefined) {
+      throw new TesseraError(
+        'ERR_VALIDATION',
+        `cannot sort by ${JSON.stringify(stringifyAttrPath(path))}: sortBy takes a single-valued attribute`,
+        { scimType: 'invalidValue', detail: { attribute: stringifyAttrPath(path) } },
+      );
+    }
+    const direction = descending ? sql`desc` : sql`asc`;
+    return sql`(${scalar.expr} is null) asc, ${this.ordered(scalar)} ${direction}, ${this.column('id')} asc`;
+  }
+
+  private node(filter: Filter, scope: Scope | undefined): Bool {
+    switch (filter.type) {
+      case 'and':
+        return and(filter.filters.map((f) => this.node(f, scope)));
+      case 'or':
+        return or(filter.filters.map((f) => this.node(f, scope)));
+      case 'not':
+        return not(this.node(filter.filter, scope));
+      case 'present': {
+        if (scope !== undefined) return scope(this.inner(filter.path), filter.path).any(isNotNull);
+        return this.resolve(filter.path).present();
+      }
+      case 'compare': {
+        checkCombination(filter);
+        const values =
+          scope !== undefined
+            ? scope(this.inner(filter.path), filter.path)
+            : this.resolve(filter.path).values;
+        if (values === undefined)
+          throw invalidFilter(
+            `${JSON.stringify(stringifyAttrPath(filter.path))} is complex: compare one of its sub-attributes`,
+            filter.path,
+          );
+        return this.compare(values, filter);
+      }
+      case 'valuePath': {
+        if (scope !== undefined) throw invalidFilter('"[...]" cannot be nested', filter.path);
+        const target = this.resolve(filter.path);
+        if (target.elements === undefined)
+          throw invalidFilter(
+            `${JSON.stringify(stringifyAttrPath(filter.path))} is not a complex attribute`,
+            filter.path,
+          );
+        return target.elements((inner) => this.node(filter.filter, inner));
+      }
+    }
+  }
+
+  /** A path inside `[...]` names one sub-attribute. */
+  private inner(path: AttrPath): string {
+    if (path.subAttr !== undefined)
+      throw invalidFilter(
+        `${JSON.stringify(stringifyAttrPath(path))}: a sub-attribute has no sub-attributes`,
+        path,
+      );
+    return path.name;
+  }
+
+  /** The evaluator's `compare`, with values from SQL. */
+  private compare(values: Values, filter: CompareFilter): Bool {
+    const { op, value } = filter;
+    const present = (v: Sql) => isNotNull(v);
+    if (value === null) return op === 'eq' ? not(values.any(present)) : values.any(present);
+    if (op === 'ne') {
+      const differs = this.matches(values, 'eq', value, filter.path);
+      return or([not(values.any(present)), values.any((v) => and([present(v), not(differs(v))]))]);
+    }
+    const matches = this.matches(values, op, value, filter.path);
+    return values.any((v) => and([present(v), matches(v)]));
+  }
+
+  /** Whether one present value satisfies `op value` (the evaluator's `matches`). */
+  private matches(
+    values: Values,
+    op: CompareFilter['op'],
+    value: Exclude<CompValue, null>,
+    path: AttrPath,
+  ): (v: Sql) => Bool {
+    const substring = SUBSTRING_OPERATORS.has(op);
+    const ordering = ORDERING_OPERATORS.has(op);
+    switch (values.type) {
+      case 'boolean': {
+        // RFC 7644 §3.4.2.2: ordering a boolean "SHALL cause a failed response"; the evaluator
+        // refuses substring matches on one too.
+        if (ordering || substring)
+          throw invalidFilter(`"${op}" cannot be applied to the boolean attribute`, path);
+        if (typeof value !== 'boolean') return () => FALSE;
+        const literal = values.bool?.(value);
+        if (literal === undefined) throw new TypeError('a boolean scalar needs its literals');
+        return (v) => sql<SqlBool>`(${v} = ${literal})`;
+      }
+      case 'instant': {
+        if (typeof value !== 'string') return () => FALSE;
+        const instant = parseDateTime(value);
+        if (instant === undefined || substring)
+          throw invalidFilter(
+            `${JSON.stringify(stringifyAttrPath(path))} is a dateTime: compare it with eq, ne, gt, ge, lt or le and an xsd:dateTime such as "2024-01-31T00:00:00Z"`,
+            path,
+          );
+        return instantMatch(op, instant);
+      }
+      case 'text':
+      case 'exact': {
+        if (typeof value !== 'string') return () => FALSE;
+        const s = values.type === 'text' ? value.toLowerCase() : value;
+        return (v) => this.textMatch(op, v, s);
+      }
+    }
+  }
+
+  private textMatch(op: CompareFilter['op'], v: Sql, s: string): Bool {
+    const c = this.dialect === 'postgres' ? sql`${v} collate "C"` : v;
+    const n = [...s].length;
+    switch (op) {
+      case 'eq':
+      case 'ne':
+        return sql<SqlBool>`(${v} = ${s})`;
+      case 'sw': {
+        if (n === 0) return TRUE;
+        const next = successor(s);
+        return next === undefined
+          ? sql<SqlBool>`(${c} >= ${s})`
+          : sql<SqlBool>`(${c} >= ${s} and ${c} < ${next})`;
+      }
+      case 'ew':
+        if (n === 0) return TRUE;
+        return this.dialect === 'postgres'
+          ? sql<SqlBool>`(right(${v}, ${n}) = ${s})`
+          : sql<SqlBool>`(substr(${v}, ${-n}) = ${s})`;
+      case 'co':
+        if (n === 0) return TRUE;
+        return this.dialect === 'postgres'
+          ? sql<SqlBool>`(strpos(${v}, ${s}) > 0)`
+          : sql<SqlBool>`(instr(${v}, ${s}) > 0)`;
+      case 'gt':
+        return sql<SqlBool>`(${c} > ${s})`;
+      case 'ge':
+        return sql<SqlBool>`(${c} >= ${s})`;
+      case 'lt':
+        return sql<SqlBool>`(${c} < ${s})`;
+      case 'le':
+        return sql<SqlBool>`(${c} <= ${s})`;
+    }
+  }
+
+  private ordered(scalar: Scalar): Sql {
+    return this.dialect === 'postgres' && (scalar.type === 'text' || scalar.type === 'exact')
+      ? sql`${scalar.expr} collate "C"`
+      : scalar.expr;
+  }
+
+  // ------------------------------------------------------------------ resolution
+
+  private column(name: string): Sql {
+    return sql.ref(`${this.mapping.table}.${name}`);
+  }
+
+  private resolve(path: AttrPath): Target {
+    const { schema, prefix } = this.schemaOf(path);
+    const name = path.name.toLowerCase();
+    const sub = path.subAttr?.toLowerCase();
+    if (schema === this.mapping.core) {
+      const column = this.mapping.columns[name];
+      if (column !== undefined)
+        return this.leaf(this.scalar(this.column(column.column), column.type, 'column'), path);
+      if (name === 'meta') return this.meta(path);
+      if (name === this.mapping.relation.attribute) return this.relation(path);
+    }
+    const def = findAttribute(schema.attributes, name);
+    if (def === undefined || !this.mapping.document)
+      throw invalidFilter(`unknown attribute ${JSON.stringify(stringifyAttrPath(path))}`, path);
+    const key = prefix === undefined ? [name] : [prefix, name];
+    const attributeKey = `${prefix === undefined ? '' : `${prefix}:`}${name}`;
+    if (def.type !== 'complex') {
+      return this.leaf(this.scalar(this.doc(key), scalarType(def, attributeKey), 'json'), path);
+    }
+    const subDef = (subName: string, full: AttrPath): { def: AttributeDef; key: string } => {
+      const found = findAttribute(def.subAttributes ?? [], subName);
+      if (found === undefined || found.mutability === 'readOnly')
+        throw invalidFilter(`unknown attribute ${JSON.stringify(stringifyAttrPath(full))}`, full);
+      return { def: found, key: `${attributeKey}.${found.name.toLowerCase()}` };
+    };
+    if (!def.multiValued) {
+      const subScalar = (subName: string, full: AttrPath) => {
+        const s = subDef(subName, full);
+        return this.scalar(this.doc([...key, s.def.name.toLowerCase()]), scalarType(s.def, s.key), 'json');
+      };
+      const present = (): Bool => isNotNull(this.docNode(key));
+      if (sub !== undefined) return this.leaf(subScalar(sub, path), path);
+      const hasValue = findAttribute(def.subAttributes ?? [], 'value') !== undefined;
+      return {
+        ...(hasValue ? { values: single(subScalar('value', { ...path, subAttr: 'value' })) } : {}),
+        present,
+        elements: (predicate) =>
+          and([present(), predicate((subName, full) => single(subScalar(subName, full)))]),
+      };
+    }
+    // Multi-valued complex: the elements of a JSON array in the document.
+    const each = (predicate: (element: Sql) => Bool): Bool => this.exists(key, predicate);
+    const elementScalar = (element: Sql, subName: string, full: AttrPath): Scalar => {
+      const s = subDef(subName, full);
+      return this.scalar(
+        this.elementField(element, s.def.name.toLowerCase()),
+        scalarType(s.def, s.key),
+        'json',
+      );
+    };
+    const valuesOf = (subName: string, full: AttrPath): Values => {
+      const probe = elementScalar(sql`e`, subName, full);
+      return {
+        type: probe.type,
+        ...(probe.bool ? { bool: probe.bool } : {}),
+        any: (predicate) => each((element) => predicate(elementScalar(element, subName, full).expr)),
+      };
+    };
+    if (sub !== undefined)
+      return { values: valuesOf(sub, path), present: () => valuesOf(sub, path).any(isNotNull) };
+    const hasValue = findAttribute(def.subAttributes ?? [], 'value') !== undefined;
+    return {
+      ...(hasValue ? { values: valuesOf('value', { ...path, subAttr: 'value' }) } : {}),
+      present: () => each(() => TRUE),
+      elements: (predicate) =>
+        each((element) => predicate((subName, full) => single(elementScalar(element, subName, full)))),
+    };
+  }
+
+  private leaf(scalar: Scalar, path: AttrPath): Target {
+    if (path.subAttr !== undefined)
+      throw invalidFilter(
+        `${JSON.stringify(path.name)} has no sub-attribute ${JSON.stringify(path.subAttr)}`,
+        path,
+      );
+    return { values: single(scalar), present: () => isNotNull(scalar.expr), sortable: scalar };
+  }
+
+  private schemaOf(path: AttrPath): { schema: SchemaDef; prefix?: string } {
+    if (path.uri === undefined) return { schema: this.mapping.core };
+    const uri = path.uri.toLowerCase();
+    if (uri === this.mapping.core.id.toLowerCase()) return { schema: this.mapping.core };
+    const extension = this.mapping.extensions.find((e) => e.id.toLowerCase() === uri);
+    if (extension === undefined)
+      throw invalidFilter(
+        `unknown schema ${JSON.stringify(path.uri)} for ${this.mapping.resourceType}`,
+        path,
+      );
+    return { schema: extension, prefix: uri };
+  }
+
+  /** `meta.created`, `meta.lastModified` (instants in columns) and the constant `meta.resourceType`. */
+  private meta(path: AttrPath): Target {
+    const sub = path.subAttr?.toLowerCase();
+    if (sub === undefined) return { present: () => TRUE };
+    if (sub === 'created' || sub === 'lastmodified') {
+      const scalar: Scalar = {
+        expr: this.column(sub === 'created' ? 'created_at' : 'updated_at'),
+        type: 'instant',
+      };
+      return { values: single(scalar), present: () => TRUE, sortable: scalar };
+    }
+    if (sub === 'resourcetype') {
+      const scalar: Scalar = { expr: sql`cast(${this.mapping.resourceType} as text)`, type: 'exact' };
+      return { values: single(scalar), present: () => TRUE };
+    }
+    const known = findAttribute(COMMON.find((a) => a.name === 'meta')?.subAttributes ?? [], sub);
+    throw invalidFilter(
+      known === undefined
+        ? `unknown attribute ${JSON.stringify(stringifyAttrPath(path))}`
+        : `filtering on ${JSON.stringify(stringifyAttrPath(path))} is not supported`,
+      path,
+    );
+  }
+
+  /** `groups` of a user / `members` of a group: rows of group_members; only `value` is filterable. */
+  private relation(path: AttrPath): Target {
+    const { self, other } = this.mapping.relation;
+    const each = (predicate: (value: Sql) => Bool): Bool =>
+      sql<SqlBool>`exists (select 1 from group_members gm where gm.${sql.raw(self)} = ${this.column('id')} and ${predicate(sql.ref(`gm.${other}`))})`;
+    // Ids are lower-case UUIDs and `value` is not caseExact: compared as folded text.
+    const values: Values = { type: 'text', any: each };
+    const scope: Scope = (name, full) => {
+      if (name.toLowerCase() !== 'value')
+        throw invalidFilter(
+          `filtering on ${JSON.stringify(`${this.mapping.relation.attribute}.${name}`)} is not supported; use value`,
+          full,
+        );
+      return values;
+    };
+    const sub = path.subAttr?.toLowerCase();
+    if (sub !== undefined && sub !== 'value') scope(sub, path);
+    return {
+      values,
+      present: () => each(() => TRUE),
+      ...(sub === undefined
+        ? { elements: (predicate: (s: Scope) => Bool) => each(() => predicate(scope)) }
+        : {}),
+    };
+  }
+
+  // ------------------------------------------------------------------ dialect
+
+  private scalar(expr: Sql, type: ScalarType, from: 'column' | 'json'): Scalar {
+    if (type !== 'boolean') return { expr, type };
+    const bool =
+      from === 'column' || this.dialect === 'sqlite'
+        ? (b: boolean) => sql`${b ? 1 : 0}`
+        : (b: boolean) => sql`${b ? 'true' : 'false'}`;
+    return { expr, type, bool };
+  }
+
+  /** A scalar of the filter document at `key` (JSON text of strings; 0/1 or 'true'/'false'). */
+  private doc(key: readonly string[]): Sql {
+    const doc = this.column('filter_doc');
+    return this.dialect === 'postgres'
+      ? sql`(${doc}::jsonb #>> ${[...key]}::text[])`
+      : sql`json_extract(${doc}, ${jsonPath(key)})`;
+  }
+
+  /** The node at `key` (any JSON type), for presence. */
+  private docNode(key: readonly string[]): Sql {
+    const doc = this.column('filter_doc');
+    return this.dialect === 'postgres'
+      ? sql`(${doc}::jsonb #> ${[...key]}::text[])`
+      : sql`json_type(${doc}, ${jsonPath(key)})`;
+  }
+
+  /** Some element of the array at `key` satisfies `predicate` (elements are called `e`). */
+  private exists(key: readonly string[], predicate: (element: Sql) => Bool): Bool {
+    const doc = this.column('filter_doc');
+    return this.dialect === 'postgres'
+      ? sql<SqlBool>`exists (select 1 from jsonb_array_elements(${doc}::jsonb #> ${[...key]}::text[]) as e(v) where ${predicate(sql`e.v`)})`
+      : sql<SqlBool>`exists (select 1 from json_each(${doc}, ${jsonPath(key)}) as e where ${predicate(sql`e.value`)})`;
+  }
+
+  private elementField(element: Sql, field: string): Sql {
+    return this.dialect === 'postgres'
+      ? sql`(${element} ->> ${field})`
+      : sql`json_extract(${element}, ${jsonPath([field])})`;
+  }
+}
+
+const single = (scalar: Scalar): Values => ({
+  type: scalar.type,
+  ...(scalar.bool ? { bool: scalar.bool } : {}),
+  any: (predicate) => predicate(scalar.expr),
+});
+
+function scalarType(def: AttributeDef, attributeKey: string): ScalarType {
+  if (def.type === 'boolean') return 'boolean';
+  if (def.type === 'dateTime') return 'instant';
+  return defaultCaseExact(attributeKey) ? 'exact' : 'text';
+}
+
+/** `$."a"."b"`: SQLite JSON path with every key quoted (keys hold ":" and "." in URNs). */
+const jsonPath = (key: readonly string[]): string =>
+  `$${key.map((k) => `."${k.replace(/"/g, '')}"`).join('')}`;
+
+/** The evaluator's up-front refusals (checkCombination): ordering null or booleans, substrings of non-strings. */
+function checkCombination(filter: CompareFilter): void {
+  const { op, value } = filter;
+  if (ORDERING_OPERATORS.has(op) && (typeof value === 'boolean' || value === null))
+    throw invalidFilter(`"${op}" orders strings, numbers and dateTimes, not ${String(value)}`, filter.path);
+  if (SUBSTRING_OPERATORS.has(op) && typeof value !== 'string')
+    throw invalidFilter(`"${op}" matches strings, not ${JSON.stringify(value)}`, filter.path);
+}
+
+/**
+ * The smallest string greater than every string that starts with `s`, in code-point order
+ * (SQLite's BINARY and PostgreSQL's "C" collations), so `sw` is an index range.
+ */
+export function successor(s: string): string | undefined {
+  const points = [...s];
+  while (points.length > 0) {
+    const last = (points.pop() as string).codePointAt(0) as number;
+    let next = last + 1;
+    if (next === 0xd800) next = 0xe000;
+    if (next <= 0x10ffff) {
+      points.push(String.fromCodePoint(next));
+      return points.join('');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A comparison with an instant stored as epoch milliseconds: the value may carry more fraction
+ * digits than milliseconds, so `gt 12:00:00.0005` holds from .001 on.
+ */
+function instantMatch(op: CompareFilter['op'], instant: { seconds: number; fraction: string }) {
+  const ms = instant.seconds * 1000 + Number(instant.fraction.slice(0, 3).padEnd(3, '0'));
+  const exact = instant.fraction.length <= 3;
+  // The stored (whole) milliseconds against the value, as compareInstants would order them.
+  const order = (v: Sql, opTrue: 'eq' | 'gt' | 'ge' | 'lt' | 'le'): Bool => {
+    switch (opTrue) {
+      case 'eq':
+        return exact ? sql<SqlBool>`(${v} = ${ms})` : FALSE;
+      case 'gt':
+        return sql<SqlBool>`(${v} > ${ms})`;
+      case 'ge':
+        return exact ? sql<SqlBool>`(${v} >= ${ms})` : sql<SqlBool>`(${v} > ${ms})`;
+      case 'lt':
+        return exact ? sql<SqlBool>`(${v} < ${ms})` : sql<SqlBool>`(${v} <= ${ms})`;
+      case 'le':
+        return sql<SqlBool>`(${v} <= ${ms})`;
+    }
+  };
+  return (v: Sql): Bool => order(v, op === 'ne' ? 'eq' : (op as 'eq' | 'gt' | 'ge' | 'lt' | 'le'));
+}
