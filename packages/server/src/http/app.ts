@@ -12,6 +12,7 @@ import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
 import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
 import { oauthRoutes } from './oauth/token.js';
+import { scimPlugin } from './scim/plugin.js';
 import { wellKnownRoutes } from './well-known/plugin.js';
 
 export interface AppDeps {
@@ -107,6 +108,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       prefix: '/admin/v1',
     },
   );
+  // SCIM 2.0 for identity providers (docs/scim.md): the same tokens, `tessera:scim`.
+  const scimBase = `${config.issuer}/scim/v2`;
+  await app.register(async (scim) => scimPlugin(scim, { ctx, authenticate, baseUrl: scimBase }), {
+    prefix: '/scim/v2',
+  });
   if (deps.feed) {
     await app.register(eventStreamRoutes, {
       feed: deps.feed,

@@ -1,0 +1,89 @@
+/**
+ * `/scim/v2`: SCIM 2.0 (RFC 7643, RFC 7644) for identity providers — Users, Groups and the
+ * discovery endpoints. Callers present a Tessera access token for the admin audience holding
+ * `tessera:scim` (one client per identity provider, so the audit log names it) or
+ * `tessera:admin`. Writes go through the same core operations as the admin API.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TesseraError } from '../../core/errors.js';
+import { anyGrants } from '../../core/permissions.js';
+import type { AdminPrincipal } from '../admin/plugin.js';
+import { bearerToken } from '../bearer.js';
+import { resourceTypesRoute } from './discovery/resource-types.js';
+import { schemasRoute } from './discovery/schemas.js';
+import { serviceProviderConfigRoute } from './discovery/service-provider-config.js';
+import { scimErrorHandler } from './errors.js';
+import { createGroupRoute } from './groups/create.js';
+import { deleteGroupRoute } from './groups/delete.js';
+import { getGroupRoute } from './groups/get.js';
+import { listGroupsRoute } from './groups/list.js';
+import { patchGroupRoute } from './groups/patch.js';
+import { replaceGroupRoute } from './groups/replace.js';
+import type { ScimDeps } from './request.js';
+import { createUserRoute } from './users/create.js';
+import { deleteUserRoute } from './users/delete.js';
+import { getUserRoute } from './users/get.js';
+import { listUsersRoute } from './users/list.js';
+import { patchUserRoute } from './users/patch.js';
+import { replaceUserRoute } from './users/replace.js';
+
+/** The permission an identity provider's client needs; `tessera:admin` also lets a caller in. */
+export const SCIM_PERMISSION = 'tessera:scim';
+
+export interface ScimOptions extends ScimDeps {
+  /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
+  authenticate(token: string): Promise<AdminPrincipal>;
+}
+
+export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Promise<void> {
+  if (!/^https?:\/\/[^/]+/.test(options.baseUrl) || options.baseUrl.endsWith('/'))
+    throw new TypeError(`baseUrl must be an absolute URL without a trailing slash, got ${options.baseUrl}`);
+  const deps: ScimDeps = { ctx: options.ctx, baseUrl: options.baseUrl };
+
+  app.setErrorHandler(scimErrorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    scimErrorHandler(
+      new TesseraError('ERR_NOT_FOUND', `no endpoint ${request.method} ${request.url}`),
+      request,
+      reply,
+    ),
+  );
+  // RFC 7644 §3.1: requests carry application/scim+json; plain JSON is accepted as well, and
+  // nothing else (415).
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    'application/scim+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+  app.decorateRequest('scimActor', undefined as unknown as FastifyRequest['scimActor']);
+  app.addHook('onRequest', async (request) => {
+    const principal = await options.authenticate(bearerToken(request));
+    if (
+      !anyGrants(principal.permissions, SCIM_PERMISSION) &&
+      !anyGrants(principal.permissions, 'tessera:admin')
+    ) {
+      throw new TesseraError('ERR_FORBIDDEN', `the token lacks the ${SCIM_PERMISSION} permission`);
+    }
+    request.scimActor = { type: 'client', id: principal.clientId, sourceIp: request.ip };
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+  });
+
+  serviceProviderConfigRoute(app, deps);
+  resourceTypesRoute(app, deps);
+  schemasRoute(app, deps);
+  createUserRoute(app, deps);
+  listUsersRoute(app, deps);
+  getUserRoute(app, deps);
+  replaceUserRoute(app, deps);
+  patchUserRoute(app, deps);
+  deleteUserRoute(app, deps);
+  createGroupRoute(app, deps);
+  listGroupsRoute(app, deps);
+  getGroupRoute(app, deps);
+  replaceGroupRoute(app, deps);
+  patchGroupRoute(app, deps);
+  deleteGroupRoute(app, deps);
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { type ListRequest, readListQuery, readSearchRequest } from '../../../scim/resources/list-request.js';
+import { listResponse, renderUsers, sendResource } from '../render.js';
+import { queryOf, type ScimDeps } from '../request.js';
+
+/**
+ * GET /Users and POST /Users/.search (RFC 7644 §3.4.2, §3.4.3): the filter runs in the store as
+ * SQL; `count=0` answers totalResults only.
+ */
+export function listUsersRoute(app: FastifyInstance, deps: ScimDeps): void {
+  const list = async (query: ListRequest) => {
+    const { total, items } = await deps.ctx.store.searchUsers({
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+      ...(query.sortBy === undefined ? {} : { sortBy: query.sortBy }),
+      descending: query.descending,
+      offset: query.startIndex - 1,
+      limit: query.count,
+    });
+    return listResponse(await renderUsers(deps, items, query), total, query.startIndex);
+  };
+  for (const url of ['/Users', '/Users/']) {
+    app.get(url, async (request, reply) =>
+      sendResource(reply, 200, await list(readListQuery(queryOf(request)))),
+    );
+  }
+  app.post('/Users/.search', async (request, reply) =>
+    sendResource(reply, 200, await list(readSearchRequest(request.body))),
+  );
+}
