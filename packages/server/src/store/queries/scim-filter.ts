@@ -332,7 +332,7 @@ export class FilterTranslator {
         return this.scalar(this.doc([...key, s.def.name.toLowerCase()]), scalarType(s.def, s.key), 'json');
       };
       const present = (): Bool => isNotNull(this.docNode(key));
-      if (sub !== undefined) return this.leaf(subScalar(sub, path), path);
+      if (sub !== undefined) return scalarTarget(subScalar(sub, path));
       const hasValue = findAttribute(def.subAttributes ?? [], 'value') !== undefined;
       return {
         ...(hasValue ? { values: single(subScalar('value', { ...path, subAttr: 'value' })) } : {}),
@@ -376,7 +376,7 @@ export class FilterTranslator {
         `${JSON.stringify(path.name)} has no sub-attribute ${JSON.stringify(path.subAttr)}`,
         path,
       );
-    return { values: single(scalar), present: () => isNotNull(scalar.expr), sortable: scalar };
+    return scalarTarget(scalar);
   }
 
   private schemaOf(path: AttrPath): { schema: SchemaDef; prefix?: string } {
@@ -483,6 +483,12 @@ export class FilterTranslator {
       : sql`json_extract(${element}, ${jsonPath([field])})`;
   }
 }
+
+const scalarTarget = (scalar: Scalar): Target => ({
+  values: single(scalar),
+  present: () => isNotNull(scalar.expr),
+  sortable: scalar,
+});
 
 const single = (scalar: Scalar): Values => ({
   type: scalar.type,
