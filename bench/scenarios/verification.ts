@@ -12,6 +12,7 @@ import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jwtVerify } from 'jose';
+import { startLiveStub } from '../lib/live-stub.ts';
 import type { Comparison, Scenario, Session, Subject } from '../lib/scenario.ts';
 
 const VERIFY = fileURLToPath(new URL('../../packages/verify/dist/index.js', import.meta.url));
@@ -26,6 +27,7 @@ interface VerifyModule {
     verifySync(token: string): unknown;
     close(): void;
   };
+  createLiveOverlay(options: Record<string, unknown>): { ready(): Promise<void> };
 }
 
 interface Fixture {
@@ -172,6 +174,7 @@ function scenarioFor(alg: Alg, poolTarget: number | undefined): Scenario {
     pool: `tessera thread pool ${alg}`,
     hot: `tessera cached ${alg}`,
     hotAsync: `tessera cached verify() ${alg}`,
+    hotLive: `tessera cached + live ${alg}`,
   };
   const comparisons: Comparison[] = [
     { subject: names.cold, anchor: names.raw, target: 0.9 },
@@ -180,6 +183,7 @@ function scenarioFor(alg: Alg, poolTarget: number | undefined): Scenario {
     { subject: names.jose, anchor: names.raw },
     { subject: names.hot, anchor: names.raw },
     { subject: names.hotAsync, anchor: names.raw },
+    { subject: names.hotLive, anchor: names.raw },
   ];
   return {
     name: `verification-${alg.toLowerCase()}`,
@@ -246,6 +250,25 @@ function scenarioFor(alg: Alg, poolTarget: number | undefined): Scenario {
         'verifySync, cache on, the same token again (target ≥ 1,000,000/s)',
         async (f) => {
           const v = (await loadVerify()).createVerifier(verifierOptions(f, {}));
+          v.verifySync(f.token);
+          return async (s) => loopSync(() => v.verifySync(f.token), s);
+        },
+      ),
+      subject(
+        names.hotLive,
+        'subject',
+        alg,
+        'verifySync, cache on, live overlay on (a local event stream): the hot path with live updates (target ≥ 1,000,000/s)',
+        async (f) => {
+          const sdk = await loadVerify();
+          const stub = await startLiveStub({
+            applications: [{ audience: AUDIENCE, namespace: 'api' }],
+            roles: [{ id: 'r1', name: 'reader', version: 1, permissions: ['api:read'] }],
+            groups: [],
+          });
+          const live = sdk.createLiveOverlay({ eventsUri: stub.url, token: 'bench' });
+          await live.ready();
+          const v = sdk.createVerifier(verifierOptions(f, { live: { overlay: live } }));
           v.verifySync(f.token);
           return async (s) => loopSync(() => v.verifySync(f.token), s);
         },
