@@ -76,6 +76,8 @@ export interface MemberRef {
   id: string;
   userName: string;
   displayName: string | null;
+  /** The label a SCIM client gave the member when adding it, if any. */
+  display: string | null;
 }
 
 /** A group a user belongs to, as SCIM `groups` shows it. */
@@ -119,8 +121,15 @@ export interface Queries {
   listGroups(options: ListOptions & { filter?: GroupFilter }): Promise<Page<Group>>;
   /** Atomically increments the group's version; undefined if absent. */
   bumpGroupVersion(groupId: string): Promise<number | undefined>;
-  /** Adds the users not yet members; returns the ids actually added. Unknown user ids throw ERR_NOT_FOUND. */
-  addGroupMembers(groupId: string, userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Adds the users not yet members; returns the ids actually added. Unknown user ids throw
+   * ERR_NOT_FOUND. `displays` holds a label per member as a SCIM client named it.
+   */
+  addGroupMembers(
+    groupId: string,
+    userIds: readonly string[],
+    displays?: ReadonlyMap<string, string>,
+  ): Promise<string[]>;
   /** Returns the ids actually removed. */
   removeGroupMembers(groupId: string, userIds: readonly string[]): Promise<string[]>;
   /** Member user ids, ordered by id. */

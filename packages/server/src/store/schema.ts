@@ -51,6 +51,8 @@ export interface GroupsTable {
 export interface GroupMembersTable {
   group_id: string;
   user_id: string;
+  /** The label a SCIM client gave the member (members[].display). Since 0002. */
+  display: string | null;
 }
 
 export interface RolesTable {

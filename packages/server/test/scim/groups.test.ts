@@ -75,6 +75,33 @@ describeDialects('SCIM Groups', (dialect) => {
     expect(again.json.scimType).toBe('uniqueness');
   });
 
+  it("keeps the label a client gives a member, else shows the user's name; answers on /groups too", async () => {
+    const res = await t.scim(
+      'POST',
+      '/groups',
+      groupBody('Labelled', [], { members: [{ value: id(0), display: 'VP' }] }),
+    );
+    expect(res.status).toBe(201);
+    await t.scim(
+      'PATCH',
+      `/groups/${res.json.id}`,
+      patchOp({
+        op: 'add',
+        path: 'members',
+        value: [{ displayName: 'new User', value: id(1) }, { value: id(2) }],
+      }),
+    );
+    const members = (await t.scim('GET', `/Groups/${res.json.id}`)).json.members as {
+      value: string;
+      display: string;
+    }[];
+    expect(Object.fromEntries(members.map((m) => [m.value, m.display]))).toEqual({
+      [id(0)]: 'VP',
+      [id(1)]: 'new User',
+      [id(2)]: 'CID',
+    });
+  });
+
   it('leaves members out with excludedAttributes=members', async () => {
     const group = await createGroup('Excluded', [id(0)]);
     const res = await t.scim('GET', `/Groups/${group.id}?excludedAttributes=members`);

@@ -13,7 +13,7 @@ export async function createGroupWithMembers(
   ctx: CoreContext,
   actor: Actor,
   input: GroupInput,
-  members: Pick<MemberChange, 'add' | 'ignoreUnknown'>,
+  members: Pick<MemberChange, 'add' | 'displays' | 'ignoreUnknown'>,
 ): Promise<Group> {
   const displayName = text(input.displayName, 'displayName');
   const externalId = optionalText(input.externalId, 'externalId');

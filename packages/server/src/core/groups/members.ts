@@ -18,6 +18,8 @@ export interface MemberChange {
   replace?: boolean;
   add?: readonly string[];
   remove?: readonly string[];
+  /** A label per added member, as the SCIM client named it (`members[].display`). */
+  displays?: ReadonlyMap<string, string>;
   /**
    * Leaves out user ids that name no user instead of failing with ERR_NOT_FOUND (SCIM: a member
    * reference to a user Tessera does not have is dropped, since a group holds users only).
@@ -56,7 +58,7 @@ export async function applyMemberChange(
   }
   for (const id of wanted) remove.delete(id);
   const removed = remove.size === 0 ? [] : await tx.removeGroupMembers(group.id, [...remove]);
-  const added = wanted.length === 0 ? [] : await tx.addGroupMembers(group.id, wanted);
+  const added = wanted.length === 0 ? [] : await tx.addGroupMembers(group.id, wanted, change.displays);
   const changes: Change[] = [];
   for (const [operation, users] of [
     ['add', added],

@@ -17,6 +17,14 @@ declare module 'fastify' {
 /** How SCIM writes users: any email value (RFC 7643 §4.1.2 says SHOULD be an address). */
 export const SCIM_USER_INPUT = { anyEmailValue: true } as const;
 
+/**
+ * The paths a route answers on: as RFC 7644 spells them and in lower case (Microsoft's test
+ * collection for Entra ID asks for `/users`).
+ */
+export const endpoints = (...paths: string[]): string[] => [
+  ...new Set(paths.flatMap((p) => [p, p.toLowerCase()])),
+];
+
 /** What every SCIM route works with. */
 export interface ScimDeps extends RenderContext {
   ctx: CoreContext;

@@ -7,8 +7,8 @@ import { MAX_MEMBER_CHANGE, type MemberChange } from '../../core/groups/members.
 import type { Filter } from '../filter/ast.js';
 import { GROUP_SCHEMA } from '../schema/urns.js';
 import { scimError } from './errors.js';
-import { GROUP_SCHEMAS, memberIds } from './group.js';
-import { coreAttribute, isObject, type Json, normalizeAttribute } from './normalize.js';
+import { GROUP_SCHEMAS, type Members, readMembers } from './group.js';
+import { isObject, type Json } from './normalize.js';
 import { applyPatch } from './patch.js';
 import type { PatchOperation } from './patch-request.js';
 
@@ -23,14 +23,16 @@ class MemberPlan {
   replace = false;
   readonly add = new Set<string>();
   readonly remove = new Set<string>();
+  readonly displays = new Map<string, string>();
   touched = false;
 
-  adding(ids: readonly string[]): void {
+  adding({ ids, displays }: Members): void {
     this.touched = true;
     for (const id of ids) {
       this.remove.delete(id);
       this.add.add(id);
     }
+    for (const [id, display] of displays) this.displays.set(id, display);
   }
 
   removing(ids: readonly string[]): void {
@@ -41,12 +43,12 @@ class MemberPlan {
     }
   }
 
-  replacing(ids: readonly string[]): void {
+  replacing(members: Members): void {
     this.touched = true;
     this.replace = true;
     this.add.clear();
     this.remove.clear();
-    for (const id of ids) this.add.add(id);
+    this.adding(members);
   }
 
   change(): MemberChange | undefined {
@@ -55,11 +57,15 @@ class MemberPlan {
       throw scimError('tooMany', `at most ${MAX_MEMBER_CHANGE} members may be added or removed per request`, {
         attribute: 'members',
       });
-    return { replace: this.replace, add: [...this.add], remove: [...this.remove], ignoreUnknown: true };
+    return {
+      replace: this.replace,
+      add: [...this.add],
+      remove: [...this.remove],
+      displays: this.displays,
+      ignoreUnknown: true,
+    };
   }
 }
-
-const MEMBERS = coreAttribute(GROUP_SCHEMAS, 'members');
 
 const isMembers = (name: string, uri: string | undefined): boolean =>
   name.toLowerCase() === 'members' && (uri === undefined || uri.toLowerCase() === GROUP_SCHEMA.toLowerCase());
@@ -78,9 +84,8 @@ export function planGroupPatch(resource: Json, operations: readonly PatchOperati
       const rest: Json = {};
       for (const [key, v] of Object.entries(value)) {
         if (isMembers(key, undefined)) {
-          const ids = idsOf(v);
-          if (op === 'replace') plan.replacing(ids);
-          else plan.adding(ids);
+          if (op === 'replace') plan.replacing(readMembers(v));
+          else plan.adding(readMembers(v));
         } else rest[key] = v;
       }
       if (Object.keys(rest).length > 0) others.push({ ...operation, value: rest });
@@ -106,17 +111,12 @@ export function planGroupPatch(resource: Json, operations: readonly PatchOperati
           detail,
         );
       plan.removing(selectedIds(path.filter));
-    } else if (op === 'add') plan.adding(idsOf(value));
-    else if (op === 'replace') plan.replacing(idsOf(value));
-    else if (value === undefined || value === null) plan.replacing([]);
-    else plan.removing(idsOf(value)); // Entra ID: remove with the members to remove as value
+    } else if (op === 'add') plan.adding(readMembers(value));
+    else if (op === 'replace') plan.replacing(readMembers(value));
+    else if (value === undefined || value === null) plan.replacing(readMembers([]));
+    else plan.removing(readMembers(value).ids); // Entra ID: remove with the members to remove as value
   }
   return { resource: applyPatch(resource, others, GROUP_SCHEMAS), members: plan.change() };
-}
-
-function idsOf(value: unknown): string[] {
-  if (MEMBERS === undefined) throw new TypeError('the Group schema has members');
-  return memberIds(normalizeAttribute(MEMBERS, value, 'members'));
 }
 
 /**

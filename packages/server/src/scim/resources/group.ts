@@ -8,7 +8,15 @@ import type { MemberRef } from '../../core/ports.js';
 import { GROUP } from '../schema/group.js';
 import { GROUP_SCHEMA } from '../schema/urns.js';
 import { scimError } from './errors.js';
-import { type Json, normalizeResource, type ResourceSchemas } from './normalize.js';
+import {
+  coreAttribute,
+  isObject,
+  type Json,
+  lookup,
+  normalizeAttribute,
+  normalizeResource,
+  type ResourceSchemas,
+} from './normalize.js';
 import { etagOf, type RenderContext } from './user.js';
 
 export const GROUP_SCHEMAS: ResourceSchemas = { core: GROUP, extensions: [] };
@@ -16,8 +24,15 @@ export const GROUP_SCHEMAS: ResourceSchemas = { core: GROUP, extensions: [] };
 export interface GroupRequest {
   displayName: string;
   externalId: string | null;
-  /** Member user ids, de-duplicated, in the order given. */
-  members: string[];
+  members: Members;
+}
+
+/** Member references read from a request. */
+export interface Members {
+  /** User ids, de-duplicated, in the order given. */
+  ids: string[];
+  /** The label given to a member, by id. */
+  displays: Map<string, string>;
 }
 
 /** Reads a POST/PUT body; throws 400 invalidValue when `displayName` is missing. */
@@ -28,15 +43,39 @@ export function readGroup(body: unknown): GroupRequest {
   return {
     displayName: resource.displayName,
     externalId: (resource.externalId as string | undefined) ?? null,
-    members: memberIds(resource.members),
+    members: readMembers(lookup(body as Json, 'members')),
   };
 }
 
-/** The user ids of canonical `members` values. */
-export function memberIds(members: unknown): string[] {
-  if (!Array.isArray(members)) return [];
-  const ids = members.map((m: Json) => m.value).filter((v): v is string => typeof v === 'string');
-  return [...new Set(ids)];
+const MEMBERS = coreAttribute(GROUP_SCHEMAS, 'members');
+
+/**
+ * Member values (an array, one value, or bare ids). Microsoft's test collection labels members
+ * with `displayName`; it is read as `display`. Ids are lower-cased: Tessera's are lower-case
+ * UUIDs and `value` is not caseExact.
+ */
+export function readMembers(value: unknown): Members {
+  if (MEMBERS === undefined) throw new TypeError('the Group schema has members');
+  const values = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  const aliased = values.map((m) =>
+    isObject(m) && lookup(m, 'display') === undefined && typeof lookup(m, 'displayName') === 'string'
+      ? { ...m, display: lookup(m, 'displayName') }
+      : m,
+  );
+  const items = (normalizeAttribute(MEMBERS, aliased, 'members') as Json[] | undefined) ?? [];
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  const displays = new Map<string, string>();
+  for (const item of items) {
+    if (typeof item.value !== 'string') continue;
+    const id = item.value.toLowerCase();
+    if (!displays.has(id) && typeof item.display === 'string') displays.set(id, item.display);
+    if (!seen.has(id)) {
+      seen.add(id);
+      ids.push(id);
+    }
+  }
+  return { ids, displays };
 }
 
 /** The canonical resource of a group without its members (what PATCH operates on besides them). */
@@ -50,7 +89,7 @@ export function renderMember(member: MemberRef, context: RenderContext): Json {
   return {
     value: member.id,
     $ref: `${context.baseUrl}/Users/${member.id}`,
-    display: member.displayName ?? member.userName,
+    display: member.display ?? member.displayName ?? member.userName,
     type: 'User',
   };
 }

@@ -24,7 +24,11 @@ export const GROUP: SchemaDef = {
           mutability: 'immutable',
           referenceTypes: ['User'],
         }),
-        a('display', 'string', "The member's displayName (or userName).", { mutability: 'readOnly' }),
+        a(
+          'display',
+          'string',
+          "A label for the member: the one the client gave when adding it, else the user's displayName or userName.",
+        ),
         a('type', 'string', 'A label indicating the type of resource.', {
           mutability: 'immutable',
           canonicalValues: ['User'],

@@ -1,6 +1,7 @@
 /**
  * SCIM 2.0 (issue 4): users gain the SCIM attributes the model does not map (`scim`, JSON), a
- * filter document (`filter_doc`, see ../filter-document.ts) and `display_name_lower`; indexes
+ * filter document (`filter_doc`, see ../filter-document.ts) and `display_name_lower`; group
+ * members keep the label a SCIM client gave them (`display`); indexes
  * serve the filters an identity provider sends most (`userName`/`displayName` eq and sw).
  *
  * PostgreSQL compares text under the database's collation, whose order need not be code-point
@@ -26,6 +27,7 @@ export function scim(dialect: StoreDialect): Migration {
         .addColumn('filter_doc', 'text', (col) => col.notNull().defaultTo('{}'))
         .execute();
       await db.schema.alterTable('users').addColumn('display_name_lower', 'text').execute();
+      await db.schema.alterTable('group_members').addColumn('display', 'text').execute();
 
       await backfill(db as Kysely<Pre0002>);
 

@@ -81,7 +81,7 @@ export function groupQueries(db: Db): GroupQueries {
       return row?.version;
     },
 
-    addGroupMembers: (groupId, userIds) =>
+    addGroupMembers: (groupId, userIds, displays) =>
       mapErrors(async () => {
         const wanted = [...new Set(userIds)];
         // Checked first so the error names the unknown user; the foreign key still guards
@@ -98,7 +98,9 @@ export function groupQueries(db: Db): GroupQueries {
         for (const ids of chunks(wanted)) {
           const rows = await db
             .insertInto('group_members')
-            .values(ids.map((user_id) => ({ group_id: groupId, user_id })))
+            .values(
+              ids.map((user_id) => ({ group_id: groupId, user_id, display: displays?.get(user_id) ?? null })),
+            )
             .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
             .returning('user_id')
             .execute();

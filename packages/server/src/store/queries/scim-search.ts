@@ -76,7 +76,12 @@ export function scimSearchQueries(db: Db, dialect: StoreDialect): ScimQueries {
       let query = db
         .selectFrom('group_members as gm')
         .innerJoin('users as u', 'u.id', 'gm.user_id')
-        .select(['u.id as id', 'u.user_name as userName', 'u.display_name as displayName'])
+        .select([
+          'u.id as id',
+          'u.user_name as userName',
+          'u.display_name as displayName',
+          'gm.display as display',
+        ])
         .where('gm.group_id', '=', groupId)
         .orderBy('gm.user_id')
         .limit(fetchSize(options));

@@ -7,7 +7,7 @@ import {
   USER_SCHEMA,
 } from '../../../scim/schema/urns.js';
 import { listResponse, sendResource } from '../render.js';
-import type { ScimDeps } from '../request.js';
+import { endpoints, type ScimDeps } from '../request.js';
 
 /** GET /ResourceTypes and /ResourceTypes/{name} (RFC 7643 §6): User (with the enterprise extension), Group. */
 export function resourceTypesRoute(app: FastifyInstance, deps: ScimDeps): void {
@@ -32,13 +32,13 @@ export function resourceTypesRoute(app: FastifyInstance, deps: ScimDeps): void {
       meta: { resourceType: 'ResourceType', location: `${deps.baseUrl}/ResourceTypes/Group` },
     },
   ];
-  app.get('/ResourceTypes', async (_request, reply) =>
-    sendResource(reply, 200, listResponse(types, types.length, 1)),
-  );
-  app.get<{ Params: { name: string } }>('/ResourceTypes/:name', async (request, reply) => {
-    const type = types.find((t) => t.id.toLowerCase() === request.params.name.toLowerCase());
-    if (type === undefined)
-      throw new TesseraError('ERR_NOT_FOUND', `no resource type ${JSON.stringify(request.params.name)}`);
-    return sendResource(reply, 200, type);
-  });
+  for (const url of endpoints('/ResourceTypes'))
+    app.get(url, async (_request, reply) => sendResource(reply, 200, listResponse(types, types.length, 1)));
+  for (const url of endpoints('/ResourceTypes/:name'))
+    app.get<{ Params: { name: string } }>(url, async (request, reply) => {
+      const type = types.find((t) => t.id.toLowerCase() === request.params.name.toLowerCase());
+      if (type === undefined)
+        throw new TesseraError('ERR_NOT_FOUND', `no resource type ${JSON.stringify(request.params.name)}`);
+      return sendResource(reply, 200, type);
+    });
 }

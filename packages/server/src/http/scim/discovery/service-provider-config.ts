@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { MAX_RESULTS } from '../../../scim/resources/list-request.js';
 import { SERVICE_PROVIDER_CONFIG } from '../../../scim/schema/urns.js';
 import { sendResource } from '../render.js';
-import type { ScimDeps } from '../request.js';
+import { endpoints, type ScimDeps } from '../request.js';
 
 /**
  * GET /ServiceProviderConfig (RFC 7643 §5), saying only what is true: PATCH, filters (in SQL,
@@ -34,6 +34,6 @@ export function serviceProviderConfigRoute(app: FastifyInstance, deps: ScimDeps)
       location: `${deps.baseUrl}/ServiceProviderConfig`,
     },
   };
-  for (const url of ['/ServiceProviderConfig', '/serviceConfiguration'])
+  for (const url of endpoints('/ServiceProviderConfig', '/serviceConfiguration'))
     app.get(url, async (_request, reply) => sendResource(reply, 200, config));
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type ListRequest, readListQuery, readSearchRequest } from '../../../scim/resources/list-request.js';
 import { listResponse, renderGroups, sendResource } from '../render.js';
-import { queryOf, type ScimDeps } from '../request.js';
+import { endpoints, queryOf, type ScimDeps } from '../request.js';
 
 /** GET /Groups and POST /Groups/.search (RFC 7644 §3.4.2, §3.4.3). */
 export function listGroupsRoute(app: FastifyInstance, deps: ScimDeps): void {
@@ -15,12 +15,13 @@ export function listGroupsRoute(app: FastifyInstance, deps: ScimDeps): void {
     });
     return listResponse(await renderGroups(deps, items, query), total, query.startIndex);
   };
-  for (const url of ['/Groups', '/Groups/']) {
+  for (const url of endpoints('/Groups', '/Groups/')) {
     app.get(url, async (request, reply) =>
       sendResource(reply, 200, await list(readListQuery(queryOf(request)))),
     );
   }
-  app.post('/Groups/.search', async (request, reply) =>
-    sendResource(reply, 200, await list(readSearchRequest(request.body))),
-  );
+  for (const url of endpoints('/Groups/.search'))
+    app.post(url, async (request, reply) =>
+      sendResource(reply, 200, await list(readSearchRequest(request.body))),
+    );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type ListRequest, readListQuery, readSearchRequest } from '../../../scim/resources/list-request.js';
 import { listResponse, renderUsers, sendResource } from '../render.js';
-import { queryOf, type ScimDeps } from '../request.js';
+import { endpoints, queryOf, type ScimDeps } from '../request.js';
 
 /**
  * GET /Users and POST /Users/.search (RFC 7644 §3.4.2, §3.4.3): the filter runs in the store as
@@ -18,12 +18,13 @@ export function listUsersRoute(app: FastifyInstance, deps: ScimDeps): void {
     });
     return listResponse(await renderUsers(deps, items, query), total, query.startIndex);
   };
-  for (const url of ['/Users', '/Users/']) {
+  for (const url of endpoints('/Users', '/Users/')) {
     app.get(url, async (request, reply) =>
       sendResource(reply, 200, await list(readListQuery(queryOf(request)))),
     );
   }
-  app.post('/Users/.search', async (request, reply) =>
-    sendResource(reply, 200, await list(readSearchRequest(request.body))),
-  );
+  for (const url of endpoints('/Users/.search'))
+    app.post(url, async (request, reply) =>
+      sendResource(reply, 200, await list(readSearchRequest(request.body))),
+    );
 }
