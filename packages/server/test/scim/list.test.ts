@@ -107,6 +107,7 @@ describeDialects('SCIM lists', (dialect) => {
     expect(bad.status).toBe(400);
     expect(bad.json.scimType).toBe('invalidValue');
     expect((await t.scim('GET', '/Users?sortOrder=sideways')).status).toBe(400);
+    expect((await t.scim('GET', '/Users?sortBy=shoeSize')).json.scimType).toBe('invalidValue');
   });
 
   it('pages with startIndex and count; count=0 answers totalResults only', async () => {

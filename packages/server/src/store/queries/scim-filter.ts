@@ -141,8 +141,13 @@ export class FilterTranslator {
 
   /** ORDER BY terms for `sortBy` (RFC 7644 §3.4.2.3): unassigned values last, then by id. */
   orderBy(path: AttrPath, descending: boolean): Sql {
-    const target = this.resolve(path);
-    const scalar = target.sortable;
+    let target: Target | undefined;
+    try {
+      target = this.resolve(path);
+    } catch {
+      target = undefined;
+    }
+    const scalar = target?.sortable;
     if (scalar === undefined) {
       throw new TesseraError(
         'ERR_VALIDATION',
