@@ -4,7 +4,15 @@
  * only, not on pg's process-wide registry. An optional schema is put first on every
  * connection's search_path and created if missing.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  Kysely,
+  PostgresDialect,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.js';
 
@@ -38,7 +46,48 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
       }
     }
   }
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely's PostgreSQL introspector (which its Migrator uses to find its own tables) scans every
+ * schema of the database and calls has_schema_privilege() on each; a schema dropped by someone
+ * else during that scan makes the query fail with "schema … does not exist". Tessera's store
+ * only ever looks at its own schema, so it introspects just that one: cheaper, and immune to
+ * other tenants (or parallel test runs) of the same database.
+ */
+class ScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(
+      this.#db,
+    );
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; name: string; isView: boolean }>`
+      select n.nspname as schema, c.relname as name, c.relkind = 'v' as "isView"
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(this.#db);
+    return rows.map((row) => ({ ...row, columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }
 
 /**
