@@ -99,7 +99,12 @@ describe.skipIf(!built())('serve with worker processes', () => {
     expect(now).toHaveLength(2);
     expect(now).not.toContain(before[0]);
     if (!server.credentials) throw new Error('no credentials');
-    await clientToken(server.url, server.credentials.clientId, server.credentials.clientSecret);
+    // Fresh connections: a kept-alive one may have belonged to the killed worker (regression:
+    // a flaky "other side closed" in CI came from reusing it).
+    const basic = Buffer.from(`${server.credentials.clientId}:${server.credentials.clientSecret}`).toString(
+      'base64',
+    );
+    for (let i = 0; i < 4; i++) expect((await tokenOnNewConnection(server.url, basic)).status).toBe(200);
   });
 
   it('stops every worker on SIGTERM', async () => {
