@@ -19,7 +19,7 @@
  * `schemas`, `groups.display`, `members.display`, … — are refused with `invalidFilter`, never
  * evaluated by scanning in memory.
  */
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import { TesseraError } from '../../core/errors.js';
 import type { AttrPath, CompareFilter, CompValue, Filter } from '../../scim/filter/ast.js';
 import { ORDERING_OPERATORS, SUBSTRING_OPERATORS } from '../../scim/filter/ast.js';
@@ -27,23 +27,23 @@ import { defaultCaseExact } from '../../scim/filter/case-exact.js';
 import { parseDateTime } from '../../scim/filter/date-time.js';
 import { stringifyAttrPath } from '../../scim/filter/stringify.js';
 import { COMMON } from '../../scim/schema/common.js';
-import { GROUP } from '../../scim/schema/group.js';
 import { type AttributeDef, findAttribute, type SchemaDef } from '../../scim/schema/types.js';
-import { ENTERPRISE_USER, USER } from '../../scim/schema/user.js';
 import type { StoreDialect } from '../schema.js';
-
-type Sql = RawBuilder<unknown>;
-type Bool = RawBuilder<SqlBool>;
-
-/** `text`: stored JS-lower-cased, compared with the lower-cased value. `exact`: as is. */
-type ScalarType = 'text' | 'exact' | 'boolean' | 'instant';
-
-interface Scalar {
-  readonly expr: Sql;
-  readonly type: ScalarType;
-  /** How true/false read in this expression (0/1 columns, SQLite JSON 0/1, PostgreSQL JSON text). */
-  readonly bool?: (value: boolean) => Sql;
-}
+import {
+  and,
+  type Bool,
+  checkCombination,
+  FALSE,
+  instantMatch,
+  invalidFilter,
+  isNotNull,
+  not,
+  or,
+  type Sql,
+  TRUE,
+  textMatch,
+} from './scim-compare.js';
+import { type ResourceMapping, type Scalar, type ScalarType, StoredSql } from './scim-mappings.js';
 
 /** The values an attribute path names: one scalar or the scalars of several elements. */
 interface Values {
@@ -68,72 +68,16 @@ interface Target {
 /** Resolves attribute names in a `[...]` filter: sub-attributes of one element. */
 type Scope = (name: string, full: AttrPath) => Values;
 
-const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
-const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
-
-export function invalidFilter(message: string, attribute?: AttrPath): TesseraError {
-  return new TesseraError('ERR_VALIDATION', `invalid filter: ${message}`, {
-    scimType: 'invalidFilter',
-    detail: attribute === undefined ? {} : { attribute: stringifyAttrPath(attribute) },
-  });
-}
-
-const not = (b: Bool): Bool => sql<SqlBool>`(not ${b})`;
-const and = (items: Bool[]): Bool => sql<SqlBool>`(${sql.join(items, sql` and `)})`;
-const or = (items: Bool[]): Bool => sql<SqlBool>`(${sql.join(items, sql` or `)})`;
-const isNotNull = (e: Sql): Bool => sql<SqlBool>`(${e} is not null)`;
-
-/** How a resource type is stored: its table, schemas and the attributes kept in columns. */
-export interface ResourceMapping {
-  readonly table: 'users' | 'groups';
-  readonly core: SchemaDef;
-  readonly extensions: readonly SchemaDef[];
-  /** Lower-cased attribute name → column; `text` columns hold JS-lower-cased values. */
-  readonly columns: Readonly<Record<string, { column: string; type: ScalarType }>>;
-  /** The multi-valued attribute kept in group_members, and which side of it this table is. */
-  readonly relation: { attribute: string; self: 'user_id' | 'group_id'; other: 'user_id' | 'group_id' };
-  /** The resource type name, the constant `meta.resourceType`. */
-  readonly resourceType: string;
-  /** Whether the table has a filter document (users) or only columns (groups). */
-  readonly document: boolean;
-}
-
-export const USER_MAPPING: ResourceMapping = {
-  table: 'users',
-  core: USER,
-  extensions: [ENTERPRISE_USER],
-  columns: {
-    id: { column: 'id', type: 'exact' },
-    externalid: { column: 'external_id', type: 'exact' },
-    username: { column: 'user_name_lower', type: 'text' },
-    displayname: { column: 'display_name_lower', type: 'text' },
-    active: { column: 'active', type: 'boolean' },
-  },
-  relation: { attribute: 'groups', self: 'user_id', other: 'group_id' },
-  resourceType: 'User',
-  document: true,
-};
-
-export const GROUP_MAPPING: ResourceMapping = {
-  table: 'groups',
-  core: GROUP,
-  extensions: [],
-  columns: {
-    id: { column: 'id', type: 'exact' },
-    externalid: { column: 'external_id', type: 'exact' },
-    displayname: { column: 'display_name_lower', type: 'text' },
-  },
-  relation: { attribute: 'members', self: 'group_id', other: 'user_id' },
-  resourceType: 'Group',
-  document: false,
-};
-
 /** Translates filters and sort keys of one resource type for one dialect. */
 export class FilterTranslator {
+  private readonly stored: StoredSql;
+
   constructor(
     private readonly dialect: StoreDialect,
     private readonly mapping: ResourceMapping,
-  ) {}
+  ) {
+    this.stored = new StoredSql(dialect, mapping);
+  }
 
   where(filter: Filter): Bool {
     return this.node(filter, undefined);
@@ -156,7 +100,7 @@ export class FilterTranslator {
       );
     }
     const direction = descending ? sql`desc` : sql`asc`;
-    return sql`(${scalar.expr} is null) asc, ${this.ordered(scalar)} ${direction}, ${this.column('id')} asc`;
+    return sql`(${scalar.expr} is null) asc, ${this.stored.ordered(scalar)} ${direction}, ${this.stored.column('id')} asc`;
   }
 
   private node(filter: Filter, scope: Scope | undefined): Bool {
@@ -254,57 +198,12 @@ export class FilterTranslator {
       case 'exact': {
         if (typeof value !== 'string') return () => FALSE;
         const s = values.type === 'text' ? value.toLowerCase() : value;
-        return (v) => this.textMatch(op, v, s);
+        return (v) => textMatch(this.dialect, op, v, s);
       }
     }
-  }
-
-  private textMatch(op: CompareFilter['op'], v: Sql, s: string): Bool {
-    const c = this.dialect === 'postgres' ? sql`${v} collate "C"` : v;
-    const n = [...s].length;
-    switch (op) {
-      case 'eq':
-      case 'ne':
-        return sql<SqlBool>`(${v} = ${s})`;
-      case 'sw': {
-        if (n === 0) return TRUE;
-        const next = successor(s);
-        return next === undefined
-          ? sql<SqlBool>`(${c} >= ${s})`
-          : sql<SqlBool>`(${c} >= ${s} and ${c} < ${next})`;
-      }
-      case 'ew':
-        if (n === 0) return TRUE;
-        return this.dialect === 'postgres'
-          ? sql<SqlBool>`(right(${v}, ${n}) = ${s})`
-          : sql<SqlBool>`(substr(${v}, ${-n}) = ${s})`;
-      case 'co':
-        if (n === 0) return TRUE;
-        return this.dialect === 'postgres'
-          ? sql<SqlBool>`(strpos(${v}, ${s}) > 0)`
-          : sql<SqlBool>`(instr(${v}, ${s}) > 0)`;
-      case 'gt':
-        return sql<SqlBool>`(${c} > ${s})`;
-      case 'ge':
-        return sql<SqlBool>`(${c} >= ${s})`;
-      case 'lt':
-        return sql<SqlBool>`(${c} < ${s})`;
-      case 'le':
-        return sql<SqlBool>`(${c} <= ${s})`;
-    }
-  }
-
-  private ordered(scalar: Scalar): Sql {
-    return this.dialect === 'postgres' && (scalar.type === 'text' || scalar.type === 'exact')
-      ? sql`${scalar.expr} collate "C"`
-      : scalar.expr;
   }
 
   // ------------------------------------------------------------------ resolution
-
-  private column(name: string): Sql {
-    return sql.ref(`${this.mapping.table}.${name}`);
-  }
 
   private resolve(path: AttrPath): Target {
     const { schema, prefix } = this.schemaOf(path);
@@ -313,7 +212,7 @@ export class FilterTranslator {
     if (schema === this.mapping.core) {
       const column = this.mapping.columns[name];
       if (column !== undefined)
-        return this.leaf(this.scalar(this.column(column.column), column.type, 'column'), path);
+        return this.leaf(this.stored.scalar(this.stored.column(column.column), column.type, 'column'), path);
       if (name === 'meta') return this.meta(path);
       if (name === this.mapping.relation.attribute) return this.relation(path);
     }
@@ -323,7 +222,7 @@ export class FilterTranslator {
     const key = prefix === undefined ? [name] : [prefix, name];
     const attributeKey = `${prefix === undefined ? '' : `${prefix}:`}${name}`;
     if (def.type !== 'complex') {
-      return this.leaf(this.scalar(this.doc(key), scalarType(def, attributeKey), 'json'), path);
+      return this.leaf(this.stored.scalar(this.stored.doc(key), scalarType(def, attributeKey), 'json'), path);
     }
     const subDef = (subName: string, full: AttrPath): { def: AttributeDef; key: string } => {
       const found = findAttribute(def.subAttributes ?? [], subName);
@@ -334,9 +233,13 @@ export class FilterTranslator {
     if (!def.multiValued) {
       const subScalar = (subName: string, full: AttrPath) => {
         const s = subDef(subName, full);
-        return this.scalar(this.doc([...key, s.def.name.toLowerCase()]), scalarType(s.def, s.key), 'json');
+        return this.stored.scalar(
+          this.stored.doc([...key, s.def.name.toLowerCase()]),
+          scalarType(s.def, s.key),
+          'json',
+        );
       };
-      const present = (): Bool => isNotNull(this.docNode(key));
+      const present = (): Bool => isNotNull(this.stored.docNode(key));
       if (sub !== undefined) return scalarTarget(subScalar(sub, path));
       const hasValue = findAttribute(def.subAttributes ?? [], 'value') !== undefined;
       return {
@@ -347,11 +250,11 @@ export class FilterTranslator {
       };
     }
     // Multi-valued complex: the elements of a JSON array in the document.
-    const each = (predicate: (element: Sql) => Bool): Bool => this.exists(key, predicate);
+    const each = (predicate: (element: Sql) => Bool): Bool => this.stored.exists(key, predicate);
     const elementScalar = (element: Sql, subName: string, full: AttrPath): Scalar => {
       const s = subDef(subName, full);
-      return this.scalar(
-        this.elementField(element, s.def.name.toLowerCase()),
+      return this.stored.scalar(
+        this.stored.elementField(element, s.def.name.toLowerCase()),
         scalarType(s.def, s.key),
         'json',
       );
@@ -403,7 +306,7 @@ export class FilterTranslator {
     if (sub === undefined) return { present: () => TRUE };
     if (sub === 'created' || sub === 'lastmodified') {
       const scalar: Scalar = {
-        expr: this.column(sub === 'created' ? 'created_at' : 'updated_at'),
+        expr: this.stored.column(sub === 'created' ? 'created_at' : 'updated_at'),
         type: 'instant',
       };
       return { values: single(scalar), present: () => TRUE, sortable: scalar };
@@ -425,7 +328,7 @@ export class FilterTranslator {
   private relation(path: AttrPath): Target {
     const { self, other } = this.mapping.relation;
     const each = (predicate: (value: Sql) => Bool): Bool =>
-      sql<SqlBool>`exists (select 1 from group_members gm where gm.${sql.raw(self)} = ${this.column('id')} and ${predicate(sql.ref(`gm.${other}`))})`;
+      sql<SqlBool>`exists (select 1 from group_members gm where gm.${sql.raw(self)} = ${this.stored.column('id')} and ${predicate(sql.ref(`gm.${other}`))})`;
     // Ids are lower-case UUIDs and `value` is not caseExact: compared as folded text.
     const values: Values = { type: 'text', any: each };
     const scope: Scope = (name, full) => {
@@ -446,47 +349,6 @@ export class FilterTranslator {
         : {}),
     };
   }
-
-  // ------------------------------------------------------------------ dialect
-
-  private scalar(expr: Sql, type: ScalarType, from: 'column' | 'json'): Scalar {
-    if (type !== 'boolean') return { expr, type };
-    const bool =
-      from === 'column' || this.dialect === 'sqlite'
-        ? (b: boolean) => sql`${b ? 1 : 0}`
-        : (b: boolean) => sql`${b ? 'true' : 'false'}`;
-    return { expr, type, bool };
-  }
-
-  /** A scalar of the filter document at `key` (JSON text of strings; 0/1 or 'true'/'false'). */
-  private doc(key: readonly string[]): Sql {
-    const doc = this.column('filter_doc');
-    return this.dialect === 'postgres'
-      ? sql`(${doc}::jsonb #>> ${[...key]}::text[])`
-      : sql`json_extract(${doc}, ${jsonPath(key)})`;
-  }
-
-  /** The node at `key` (any JSON type), for presence. */
-  private docNode(key: readonly string[]): Sql {
-    const doc = this.column('filter_doc');
-    return this.dialect === 'postgres'
-      ? sql`(${doc}::jsonb #> ${[...key]}::text[])`
-      : sql`json_type(${doc}, ${jsonPath(key)})`;
-  }
-
-  /** Some element of the array at `key` satisfies `predicate` (elements are called `e`). */
-  private exists(key: readonly string[], predicate: (element: Sql) => Bool): Bool {
-    const doc = this.column('filter_doc');
-    return this.dialect === 'postgres'
-      ? sql<SqlBool>`exists (select 1 from jsonb_array_elements(${doc}::jsonb #> ${[...key]}::text[]) as e(v) where ${predicate(sql`e.v`)})`
-      : sql<SqlBool>`exists (select 1 from json_each(${doc}, ${jsonPath(key)}) as e where ${predicate(sql`e.value`)})`;
-  }
-
-  private elementField(element: Sql, field: string): Sql {
-    return this.dialect === 'postgres'
-      ? sql`(${element} ->> ${field})`
-      : sql`json_extract(${element}, ${jsonPath([field])})`;
-  }
 }
 
 const scalarTarget = (scalar: Scalar): Target => ({
@@ -505,60 +367,4 @@ function scalarType(def: AttributeDef, attributeKey: string): ScalarType {
   if (def.type === 'boolean') return 'boolean';
   if (def.type === 'dateTime') return 'instant';
   return defaultCaseExact(attributeKey) ? 'exact' : 'text';
-}
-
-/** `$."a"."b"`: SQLite JSON path with every key quoted (keys hold ":" and "." in URNs). */
-const jsonPath = (key: readonly string[]): string =>
-  `$${key.map((k) => `."${k.replace(/"/g, '')}"`).join('')}`;
-
-/** The evaluator's up-front refusals (checkCombination): ordering null or booleans, substrings of non-strings. */
-function checkCombination(filter: CompareFilter): void {
-  const { op, value } = filter;
-  if (ORDERING_OPERATORS.has(op) && (typeof value === 'boolean' || value === null))
-    throw invalidFilter(`"${op}" orders strings, numbers and dateTimes, not ${String(value)}`, filter.path);
-  if (SUBSTRING_OPERATORS.has(op) && typeof value !== 'string')
-    throw invalidFilter(`"${op}" matches strings, not ${JSON.stringify(value)}`, filter.path);
-}
-
-/**
- * The smallest string greater than every string that starts with `s`, in code-point order
- * (SQLite's BINARY and PostgreSQL's "C" collations), so `sw` is an index range.
- */
-export function successor(s: string): string | undefined {
-  const points = [...s];
-  while (points.length > 0) {
-    const last = (points.pop() as string).codePointAt(0) as number;
-    let next = last + 1;
-    if (next === 0xd800) next = 0xe000;
-    if (next <= 0x10ffff) {
-      points.push(String.fromCodePoint(next));
-      return points.join('');
-    }
-  }
-  return undefined;
-}
-
-/**
- * A comparison with an instant stored as epoch milliseconds: the value may carry more fraction
- * digits than milliseconds, so `gt 12:00:00.0005` holds from .001 on.
- */
-function instantMatch(op: CompareFilter['op'], instant: { seconds: number; fraction: string }) {
-  const ms = instant.seconds * 1000 + Number(instant.fraction.slice(0, 3).padEnd(3, '0'));
-  const exact = instant.fraction.length <= 3;
-  // The stored (whole) milliseconds against the value, as compareInstants would order them.
-  const order = (v: Sql, opTrue: 'eq' | 'gt' | 'ge' | 'lt' | 'le'): Bool => {
-    switch (opTrue) {
-      case 'eq':
-        return exact ? sql<SqlBool>`(${v} = ${ms})` : FALSE;
-      case 'gt':
-        return sql<SqlBool>`(${v} > ${ms})`;
-      case 'ge':
-        return exact ? sql<SqlBool>`(${v} >= ${ms})` : sql<SqlBool>`(${v} > ${ms})`;
-      case 'lt':
-        return exact ? sql<SqlBool>`(${v} < ${ms})` : sql<SqlBool>`(${v} <= ${ms})`;
-      case 'le':
-        return sql<SqlBool>`(${v} <= ${ms})`;
-    }
-  };
-  return (v: Sql): Bool => order(v, op === 'ne' ? 'eq' : (op as 'eq' | 'gt' | 'ge' | 'lt' | 'le'));
 }

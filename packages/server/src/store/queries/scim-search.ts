@@ -7,7 +7,8 @@ import type { Queries, ResourceQuery } from '../../core/ports.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
 import type { StoreDialect } from '../schema.js';
 import { fromRow as groupFromRow } from './groups.js';
-import { FilterTranslator, GROUP_MAPPING, USER_MAPPING } from './scim-filter.js';
+import { FilterTranslator } from './scim-filter.js';
+import { GROUP_MAPPING, USER_MAPPING } from './scim-mappings.js';
 import { chunks, type Db } from './shared.js';
 import { USER_COLUMNS, fromRow as userFromRow } from './users.js';
 
