@@ -51,6 +51,8 @@ interface Values {
   /** True when some value satisfies `predicate`. */
   any(predicate: (value: Sql) => Bool): Bool;
   readonly bool?: (value: boolean) => Sql;
+  /** `eq` through an index, where one holds these values (folded like the filter's value). */
+  readonly equals?: (value: string) => Bool;
 }
 
 /** What a top-level attribute path resolves to. */
@@ -161,6 +163,8 @@ export class FilterTranslator {
       return or([not(values.any(present)), values.any((v) => and([present(v), not(differs(v))]))]);
     }
     const matches = this.matches(values, op, value, filter.path);
+    if (op === 'eq' && typeof value === 'string' && values.equals !== undefined)
+      return values.equals(values.type === 'text' ? value.toLowerCase() : value);
     return values.any((v) => and([present(v), matches(v)]));
   }
 
@@ -261,9 +265,11 @@ export class FilterTranslator {
     };
     const valuesOf = (subName: string, full: AttrPath): Values => {
       const probe = elementScalar(sql`e`, subName, full);
+      const indexed = this.mapping.indexed?.[subDef(subName, full).key];
       return {
         type: probe.type,
         ...(probe.bool ? { bool: probe.bool } : {}),
+        ...(indexed === undefined ? {} : { equals: (s: string) => indexed(this.stored.column('id'), s) }),
         any: (predicate) => each((element) => predicate(elementScalar(element, subName, full).expr)),
       };
     };

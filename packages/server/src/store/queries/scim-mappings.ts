@@ -27,6 +27,11 @@ export interface ResourceMapping {
   readonly resourceType: string;
   /** Whether the table has a filter document (users) or only columns (groups). */
   readonly document: boolean;
+  /**
+   * Values of a multi-valued attribute that an index table also holds (`emails.value` in
+   * user_emails, folded like the document): `eq` on them becomes an index lookup.
+   */
+  readonly indexed?: Readonly<Record<string, (id: Sql, value: string) => Bool>>;
 }
 
 export const USER_MAPPING: ResourceMapping = {
@@ -41,6 +46,10 @@ export const USER_MAPPING: ResourceMapping = {
     active: { column: 'active', type: 'boolean' },
   },
   relation: { attribute: 'groups', self: 'user_id', other: 'group_id' },
+  indexed: {
+    'emails.value': (id, value) =>
+      sql<SqlBool>`(${id} in (select user_id from user_emails where value_lower = ${value}))`,
+  },
   resourceType: 'User',
   document: true,
 };
