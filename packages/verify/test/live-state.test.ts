@@ -103,7 +103,10 @@ describe('live state and evaluation', () => {
     // A token issued after the change (aver 7 or more) is the user's current word.
     expect(evaluate(state, userToken({ aver: 7 }), undefined)).toMatchObject({ roles: ['reader'] });
     state.apply(event({ type: 'user.deleted', subjectId: 'u1', subjectVersion: 8 }), T0);
-    expect(evaluate(state, userToken({ aver: 7 }), undefined)).toMatchObject({ revoked: true, reason: 'the user was deleted' });
+    expect(evaluate(state, userToken({ aver: 7 }), undefined)).toMatchObject({
+      revoked: true,
+      reason: 'the user was deleted',
+    });
   });
 
   it('revokes by jti, by key, by user-before, and disabled or deleted clients', () => {

@@ -93,7 +93,8 @@ export class EventStreamClient {
   #read(res: IncomingMessage): void {
     if (res.statusCode !== 200) {
       res.resume();
-      return this.#retry(`event stream answered ${res.statusCode}`);
+      this.#retry(`event stream answered ${res.statusCode}`);
+      return;
     }
     this.#options.onStatus({ connected: true });
     this.#retryMs = this.#options.minRetryMs ?? 250;

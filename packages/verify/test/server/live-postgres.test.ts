@@ -9,12 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  built,
-  clientToken,
-  type ServerProcess,
-  startServerProcess,
-} from '../../../server/test/support/process.js';
+import { clientToken, type ServerProcess, startServerProcess } from '../../../server/test/support/process.js';
 import { describeDialects, TEST_DATABASE_URL } from '../../../server/test/support/stores.js';
 import { createVerifier, type Verifier, type VerifyError } from '../../src/index.js';
 import { createLiveOverlay } from '../../src/live/overlay.js';

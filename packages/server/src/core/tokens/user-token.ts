@@ -32,7 +32,8 @@ export async function issueUserToken(
     const user = await loadUser(tx, userId);
     if (!user.active) throw new TesseraError('ERR_INVALID_GRANT', 'the user is disabled');
     const application = await tx.getApplicationByAudience(resource);
-    if (!application) throw new TesseraError('ERR_INVALID_TARGET', `no application has the audience ${resource}`);
+    if (!application)
+      throw new TesseraError('ERR_INVALID_TARGET', `no application has the audience ${resource}`);
     const access = await tx.userAccess(user.id);
     return {
       result: { user, access, application },

@@ -128,7 +128,9 @@ export async function eventStreamRoutes(app: FastifyInstance, options: EventStre
         const catalog = await options.store.accessCatalog();
         // How long verifiers must remember a change: no token outlives it.
         const maxTokenLifetime = Math.ceil(options.snapshotWindowMs / 1000);
-        send(`event: catalog\ndata: ${JSON.stringify({ position: until, maxTokenLifetime, ...catalog })}\n\n`);
+        send(
+          `event: catalog\ndata: ${JSON.stringify({ position: until, maxTokenLifetime, ...catalog })}\n\n`,
+        );
       }
       let from = after;
       while (open && from < until) {
