@@ -57,7 +57,7 @@ describeDialects('SCIM discovery and authentication', (dialect) => {
     });
 
     it('answers unknown endpoints with a SCIM 404', async () => {
-      const res = await t.scim('POST', '/Bulk', { schemas: [] });
+      const res = await t.scim('POST', '/Me', { schemas: [] });
       expect(res.status).toBe(404);
       expect(res.json).toMatchObject({ schemas: [ERROR], status: '404' });
     });
@@ -71,7 +71,7 @@ describeDialects('SCIM discovery and authentication', (dialect) => {
       expect(res.json).toMatchObject({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
         patch: { supported: true },
-        bulk: { supported: false },
+        bulk: { supported: true, maxOperations: 1000 },
         filter: { supported: true, maxResults: 1000 },
         changePassword: { supported: false },
         sort: { supported: true },

@@ -24,7 +24,7 @@ const SCIM_TYPES = new Set([
 ]);
 
 export function scimErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  const err = toScimError(error);
+  const err = toScimError(error, request.routeOptions.bodyLimit);
   if (!err.expose) request.log.error({ err: error }, 'SCIM request failed');
   if (err.status === 401 || err.code === 'ERR_FORBIDDEN') {
     // RFC 6750 §3.1: no error code in the challenge of a request that carried no credentials.
@@ -40,7 +40,7 @@ export function scimErrorHandler(error: FastifyError | Error, request: FastifyRe
     err.expose &&
     err.scimType !== undefined &&
     SCIM_TYPES.has(err.scimType) &&
-    (err.status === 400 || err.status === 409)
+    (err.status === 400 || err.status === 409 || err.status === 413)
       ? err.scimType
       : undefined;
   return reply
@@ -55,12 +55,12 @@ export function scimErrorHandler(error: FastifyError | Error, request: FastifyRe
 }
 
 /** Fastify's own failures (body parsing, limits, routing) as coded errors with their scimType. */
-export function toScimError(error: FastifyError | Error): TesseraError {
+export function toScimError(error: FastifyError | Error, bodyLimit = 1024 * 1024): TesseraError {
   if (isTesseraError(error)) return error;
   const e = error as FastifyError;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new TesseraError('ERR_PAYLOAD_TOO_LARGE', 'request body exceeds 1 MiB');
+      return new TesseraError('ERR_PAYLOAD_TOO_LARGE', `request body exceeds ${bodyLimit / 1024 / 1024} MiB`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new TesseraError('ERR_UNSUPPORTED_MEDIA_TYPE', 'send application/scim+json or application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

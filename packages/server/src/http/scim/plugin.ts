@@ -9,6 +9,7 @@ import { TesseraError } from '../../core/errors.js';
 import { anyGrants } from '../../core/permissions.js';
 import type { AdminPrincipal } from '../admin/plugin.js';
 import { bearerToken } from '../bearer.js';
+import { bulkRoute } from './bulk/post.js';
 import { resourceTypesRoute } from './discovery/resource-types.js';
 import { schemasRoute } from './discovery/schemas.js';
 import { serviceProviderConfigRoute } from './discovery/service-provider-config.js';
@@ -86,4 +87,5 @@ export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Pr
   replaceGroupRoute(app, deps);
   patchGroupRoute(app, deps);
   deleteGroupRoute(app, deps);
+  bulkRoute(app, deps);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD } from '../../../scim/resources/bulk-request.js';
 import { MAX_RESULTS } from '../../../scim/resources/list-request.js';
 import { SERVICE_PROVIDER_CONFIG } from '../../../scim/schema/urns.js';
 import { sendResource } from '../render.js';
@@ -6,7 +7,7 @@ import { endpoints, type ScimDeps } from '../request.js';
 
 /**
  * GET /ServiceProviderConfig (RFC 7643 §5), saying only what is true: PATCH, filters (in SQL,
- * up to maxResults per page), sorting and ETags; no Bulk yet, no password changes.
+ * up to maxResults per page), Bulk, sorting and ETags; no password changes.
  * `/serviceConfiguration` answers too: Microsoft's Entra ID test collection asks there.
  */
 export function serviceProviderConfigRoute(app: FastifyInstance, deps: ScimDeps): void {
@@ -14,7 +15,7 @@ export function serviceProviderConfigRoute(app: FastifyInstance, deps: ScimDeps)
     schemas: [SERVICE_PROVIDER_CONFIG],
     documentationUri: 'https://github.com/tessera/tessera/blob/main/docs/scim.md',
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: BULK_MAX_PAYLOAD },
     filter: { supported: true, maxResults: MAX_RESULTS },
     changePassword: { supported: false },
     sort: { supported: true },
