@@ -21,6 +21,7 @@ import { listGroupsRoute } from './groups/list.js';
 import { patchGroupRoute } from './groups/patch.js';
 import { replaceGroupRoute } from './groups/replace.js';
 import type { ScimDeps } from './request.js';
+import { rootSearchRoute } from './search.js';
 import { createUserRoute } from './users/create.js';
 import { deleteUserRoute } from './users/delete.js';
 import { getUserRoute } from './users/get.js';
@@ -88,4 +89,5 @@ export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Pr
   patchGroupRoute(app, deps);
   deleteGroupRoute(app, deps);
   bulkRoute(app, deps);
+  rootSearchRoute(app, deps);
 }
