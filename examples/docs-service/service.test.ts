@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  adminCaller,
   built,
   clientToken,
   type ServerProcess,
@@ -21,7 +22,7 @@ describe.skipIf(!built())('example docs service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-example-'));
   let tessera: ServerProcess;
   let service: DocsService;
-  let admin: (method: string, path: string, body?: unknown) => Promise<Record<string, string>>;
+  let admin: ReturnType<typeof adminCaller>;
   let userId: string;
   let token: string;
 
@@ -30,19 +31,7 @@ describe.skipIf(!built())('example docs service', () => {
     const { clientId, clientSecret } = tessera.credentials ?? {};
     if (!clientId || !clientSecret) throw new Error('no bootstrap credentials');
     const adminToken = await clientToken(tessera.url, clientId, clientSecret);
-    admin = async (method, path, body) => {
-      const res = await fetch(`${tessera.url}/admin/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      const text = await res.text();
-      return text ? JSON.parse(text) : {};
-    };
+    admin = adminCaller(tessera.url, adminToken);
     await admin('POST', '/applications', { name: 'docs', audience: AUDIENCE, namespace: 'docs' });
     await admin('POST', '/roles', { name: 'docs-reader', permissions: ['docs:read'] });
     await admin('POST', '/roles', { name: 'docs-writer', permissions: ['docs:write'] });

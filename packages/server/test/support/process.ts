@@ -69,3 +69,21 @@ export async function clientToken(url: string, clientId: string, clientSecret: s
   if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+/** A JSON caller for a running server's admin API: throws with the body on any 4xx/5xx. */
+export function adminCaller(url: string, token: string | (() => Promise<string>)) {
+  return async <T = Record<string, string>>(method: string, path: string, body?: unknown): Promise<T> => {
+    const bearer = typeof token === 'string' ? token : await token();
+    const res = await fetch(`${url}/admin/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+}

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clientToken, type ServerProcess, startServerProcess } from '../../../server/test/support/process.js';
+import {
+  adminCaller,
+  clientToken,
+  type ServerProcess,
+  startServerProcess,
+} from '../../../server/test/support/process.js';
 import { describeDialects, TEST_DATABASE_URL } from '../../../server/test/support/stores.js';
 import { createVerifier, type Verifier, type VerifyError } from '../../src/index.js';
 import { createLiveOverlay } from '../../src/live/overlay.js';
@@ -54,18 +59,7 @@ describeDialects('live overlay across two Tessera processes on PostgreSQL', () =
     const { clientId, clientSecret } = a.credentials ?? {};
     if (!clientId || !clientSecret || !b) throw new Error('no bootstrap credentials');
     const adminToken = await clientToken(a.url, clientId, clientSecret);
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${a.url}/admin/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, string>;
-    };
+    const call = adminCaller(a.url, adminToken);
     await call('POST', '/applications', { name: 'docs', audience: DOCS, namespace: 'docs' });
     await call('POST', '/roles', { name: 'reader', permissions: ['docs:read'] });
     await call('POST', '/roles', { name: 'follower', permissions: ['tessera:events'] });

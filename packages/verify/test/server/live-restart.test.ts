@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  adminCaller,
   built,
   clientToken,
   type ServerProcess,
@@ -43,20 +44,13 @@ describe.skipIf(!built())('live overlay across a server restart', () => {
   let verifier: Verifier;
   let userId: string;
   let token: string;
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const adminToken = await clientToken(server.url, credentials.clientId, credentials.clientSecret);
-    const res = await fetch(`${server.url}/admin/v1${path}`, {
+  // A fresh admin token per call: the server restarts in the middle of the test.
+  const admin = <T = Record<string, string>>(method: string, path: string, body?: unknown) =>
+    adminCaller(server.url, () => clientToken(server.url, credentials.clientId, credentials.clientSecret))<T>(
       method,
-      headers: {
-        authorization: `Bearer ${adminToken}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : {}) as Record<string, string>;
-  };
+      path,
+      body,
+    );
 
   beforeAll(async () => {
     env = { TESSERA_DATA_DIR: dir, TESSERA_PORT: String(await freePort()), TESSERA_WORKERS: '1' };

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  adminCaller,
   built,
   clientToken,
   type ServerProcess,
@@ -22,7 +23,7 @@ const DOCS = 'https://docs.example.test';
 describe.skipIf(!built())('live overlay against a running Tessera', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-live-'));
   let server: ServerProcess;
-  let admin: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+  let admin: ReturnType<typeof adminCaller>;
   let live: LiveOverlay;
   let verifier: Verifier;
   let userId: string;
@@ -34,19 +35,7 @@ describe.skipIf(!built())('live overlay against a running Tessera', () => {
     const { clientId, clientSecret } = server.credentials ?? {};
     if (!clientId || !clientSecret) throw new Error(`no bootstrap credentials:\n${server.output()}`);
     const adminToken = await clientToken(server.url, clientId, clientSecret);
-    admin = async (method, path, body) => {
-      const res = await fetch(`${server.url}/admin/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    };
+    admin = adminCaller(server.url, adminToken);
     await admin('POST', '/applications', { name: 'docs', audience: DOCS, namespace: 'docs' });
     await admin('POST', '/roles', { name: 'reader', permissions: ['docs:read'] });
     await admin('POST', '/roles', { name: 'writer', permissions: ['docs:write'] });
