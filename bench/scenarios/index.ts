@@ -1,6 +1,7 @@
 import type { Scenario } from '../lib/scenario.ts';
 import { overlayMemory } from './overlay-memory.ts';
 import { propagation } from './propagation.ts';
+import { scim } from './scim.ts';
 import { signing } from './signing.ts';
 import { tokenIssuance } from './token-issuance.ts';
 import { verification } from './verification.ts';
@@ -12,4 +13,5 @@ export const scenarios: readonly Scenario[] = [
   ...verification,
   propagation,
   overlayMemory,
+  scim,
 ];
