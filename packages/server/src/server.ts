@@ -8,6 +8,7 @@ import { bootstrap } from './core/bootstrap.js';
 import type { ClientWithSecret } from './core/clients/service.js';
 import { EventFeed } from './core/feed.js';
 import type { SignOn } from './core/keys/signer.js';
+import { RevocationList } from './core/tokens/revocation-list.js';
 import { buildApp } from './http/app.js';
 import { createTokenService, openRuntime, type Runtime } from './runtime.js';
 
@@ -60,7 +61,10 @@ export async function startServer(requested: Config, options: StartOptions = {})
     });
     await feed.start();
     closers.push(() => feed.close());
-    const app = await buildApp({ config, ctx, keyRing, tokens, logger, feed });
+    const revocations = new RevocationList(ctx.clock);
+    const stopRevocations = await revocations.start(store, feed, config.accessTokenLifetimeMs, ctx.bus);
+    closers.push(async () => stopRevocations());
+    const app = await buildApp({ config, ctx, keyRing, tokens, logger, feed, revocations });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -7,6 +7,7 @@ import type { CoreContext } from '../core/context.js';
 import { TesseraError } from '../core/errors.js';
 import type { EventFeed } from '../core/feed.js';
 import type { KeyRing } from '../core/keys/keyring.js';
+import type { RevocationList } from '../core/tokens/revocation-list.js';
 import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   logger: Logger | false;
   /** The followed event log; without it, no /v1/events. */
   feed?: EventFeed;
+  /** Revoked jtis, refused by Tessera's own APIs. */
+  revocations?: RevocationList;
   /** Stream tuning (tests shorten the heartbeat, shrink the backlog bound). */
   events?: Pick<EventStreamOptions, 'heartbeatMs' | 'maxBacklogBytes'>;
 }
@@ -87,6 +90,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : [];
     if (typeof claims.client_id !== 'string' || typeof claims.sub !== 'string') {
       throw new TesseraError('ERR_UNAUTHENTICATED', 'token lacks client_id or sub');
+    }
+    // A signature proves issuance, not that access still stands: refuse revoked tokens and
+    // tokens of clients disabled or deleted since (both answered from memory).
+    if (typeof claims.jti === 'string' && deps.revocations?.isRevoked(claims.jti)) {
+      throw new TesseraError('ERR_UNAUTHENTICATED', 'the token was revoked');
+    }
+    if (!(await tokens.clientActive(claims.client_id))) {
+      throw new TesseraError('ERR_UNAUTHENTICATED', 'the client is disabled or deleted');
     }
     return { clientId: claims.client_id, sub: claims.sub, permissions };
   };

@@ -57,6 +57,40 @@ describeDialects('revocation', (dialect) => {
     expect((await t.admin('POST', '/tokens/revoke', {})).status).toBe(400);
   });
 
+  it("refuses, on Tessera's own APIs, a token revoked by jti and the tokens of a client disabled since", async () => {
+    const created = await t.admin('POST', '/clients', {
+      name: 'second-admin',
+      roles: ['tessera-admin'],
+      defaultAudience: 'urn:tessera:admin',
+    });
+    const issue = async () =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `grant_type=client_credentials&client_id=${created.json.clientId}&client_secret=${created.json.clientSecret}`,
+        })
+      ).json().access_token as string;
+    const use = async (token: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/admin/v1/users',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).statusCode;
+    const first = await issue();
+    const second = await issue();
+    expect(await use(first)).toBe(200);
+    const { jti, exp } = JSON.parse(Buffer.from(first.split('.')[1] ?? '', 'base64url').toString());
+    expect((await t.admin('POST', '/tokens/revoke', { jti, exp })).status).toBe(200);
+    expect(await use(first)).toBe(401);
+    expect(await use(second)).toBe(200);
+    await t.admin('PATCH', `/clients/${created.json.id}`, { enabled: false });
+    expect(await use(second)).toBe(401);
+  });
+
   it('withdraws a signing key at once: it leaves the JWKS and its tokens stop working', async () => {
     const token = await t.adminToken();
     const kid = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid as string;

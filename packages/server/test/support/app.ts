@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/defaults.js';
 import { bootstrap, createAdminClient } from '../../src/core/bootstrap.js';
 import { EventFeed } from '../../src/core/feed.js';
 import type { Clock, Store } from '../../src/core/ports.js';
+import { RevocationList } from '../../src/core/tokens/revocation-list.js';
 import { type AppDeps, buildApp } from '../../src/http/app.js';
 import { createRuntime, createTokenService, type Runtime } from '../../src/runtime.js';
 import { type Dialect, openTestStore } from './stores.js';
@@ -56,6 +57,7 @@ export async function startTestApp(
   const opened = options.store ? undefined : await openTestStore(dialect);
   const store = options.store ?? (opened as NonNullable<typeof opened>).store;
   const cleanup = async () => {
+    stopRevocations();
     await feed.close();
     await opened?.cleanup();
   };
@@ -68,6 +70,8 @@ export async function startTestApp(
   if (!created) throw new Error('fresh store did not bootstrap');
   const feed = new EventFeed({ store, bus: runtime.ctx.bus, pollMs: options.events?.pollMs ?? 3_600_000 });
   await feed.start();
+  const revocations = new RevocationList(runtime.ctx.clock);
+  const stopRevocations = await revocations.start(store, feed, config.accessTokenLifetimeMs, runtime.ctx.bus);
   const tokens = createTokenService(runtime, { logger: options.logger ?? false });
   const app = await buildApp({
     config,
@@ -76,6 +80,7 @@ export async function startTestApp(
     tokens,
     logger: options.logger ?? false,
     feed,
+    revocations,
     ...(options.events ? { events: options.events } : {}),
   });
   const basic = Buffer.from(`${created.client.clientId}:${created.clientSecret}`).toString('base64');

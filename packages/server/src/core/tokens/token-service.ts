@@ -153,6 +153,14 @@ export class TokenService {
     return this.#directory.sync();
   }
 
+  /**
+   * Whether a client exists and is enabled now (the cached directory, kept current by events):
+   * Tessera's own APIs refuse tokens of a client disabled after they were issued.
+   */
+  async clientActive(clientId: string): Promise<boolean> {
+    return (await this.#directory.client(clientId))?.enabled === true;
+  }
+
   /** Drops every cache now. */
   invalidate(): void {
     this.#directory.invalidate();
