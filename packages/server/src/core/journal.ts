@@ -39,8 +39,14 @@ export async function record(tx: Tx, change: Change, at: Date): Promise<Recorded
     prevHash: previous?.hash ?? '',
   };
   const audit = await tx.insertAudit({ ...entry, hash: auditHash(entry) });
-  const events: LogEvent[] = [];
-  for (const event of change.events ?? []) events.push(await tx.insertEvent(event, at));
+  const pending = change.events ?? [];
+  // One statement however many events (a group change can touch thousands of users).
+  const events: LogEvent[] =
+    pending.length === 0
+      ? []
+      : pending.length === 1
+        ? [await tx.insertEvent(pending[0] as NewLogEvent, at)]
+        : await tx.insertEvents(pending, at);
   return { audit, events };
 }
 

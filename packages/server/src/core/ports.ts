@@ -110,6 +110,10 @@ export interface Queries {
   listUsers(options: ListOptions & { filter?: UserFilter }): Promise<Page<User>>;
   /** Atomically increments `aver` and returns the new value; undefined if the user is absent. */
   bumpAver(userId: string): Promise<number | undefined>;
+  /** bumpAver for many users in a few statements; absent users are left out of the result. */
+  bumpAvers(userIds: readonly string[]): Promise<Map<string, { aver: number; active: boolean }>>;
+  /** userAccess for many users in a few statements; every id gets an entry (empty if unknown). */
+  usersAccess(userIds: readonly string[]): Promise<Map<string, UserAccess>>;
 
   // groups
   insertGroup(group: Group): Promise<void>;
@@ -196,6 +200,8 @@ export interface Queries {
   /** Oldest first. */
   listAudit(options: { limit: number; filter?: AuditFilter }): Promise<AuditEntry[]>;
   insertEvent(event: NewLogEvent, at: Date): Promise<LogEvent>;
+  /** insertEvent for many events in a few statements, positions in the order given. */
+  insertEvents(events: readonly NewLogEvent[], at: Date): Promise<LogEvent[]>;
   /** Events with position > after, oldest first. */
   readEvents(after: number, limit: number): Promise<LogEvent[]>;
   /** Highest committed position, 0 when the log is empty. */

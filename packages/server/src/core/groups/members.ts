@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import type { Change } from '../journal.js';
 import type { Group, NewLogEvent } from '../model.js';
 import type { Tx } from '../ports.js';
-import { accessChanged } from '../users/access.js';
+import { accessChangedMany } from '../users/access.js';
 
 /** Most members one request may add or remove; larger changes are split by the caller. */
 export const MAX_MEMBER_CHANGE = 10_000;
@@ -65,14 +65,10 @@ export async function applyMemberChange(
     ['remove', removed],
   ] as const) {
     if (users.length === 0) continue;
-    const events: NewLogEvent[] = [];
-    for (const userId of users) {
-      const access = await accessChanged(tx, userId, {
-        reason: operation === 'add' ? 'group.member_added' : 'group.member_removed',
-        group: group.displayName,
-      });
-      if (access) events.push(access.event);
-    }
+    const events: NewLogEvent[] = await accessChangedMany(tx, users, {
+      reason: operation === 'add' ? 'group.member_added' : 'group.member_removed',
+      group: group.displayName,
+    });
     changes.push({
       actor,
       action: operation === 'add' ? 'group.members_added' : 'group.members_removed',

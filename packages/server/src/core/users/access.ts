@@ -26,3 +26,27 @@ export async function accessChanged(
     },
   };
 }
+
+/**
+ * accessChanged for many users in a few statements (group membership changes of thousands of
+ * users): one aver bump and one access read for all, one event each.
+ */
+export async function accessChangedMany(
+  tx: Tx,
+  userIds: readonly string[],
+  reason: Record<string, unknown>,
+): Promise<NewLogEvent[]> {
+  const bumped = await tx.bumpAvers(userIds);
+  const access = await tx.usersAccess([...bumped.keys()]);
+  const events: NewLogEvent[] = [];
+  for (const [userId, { aver, active }] of bumped) {
+    events.push({
+      type: 'user.access_changed',
+      subjectType: 'user',
+      subjectId: userId,
+      subjectVersion: aver,
+      data: { ...reason, active, ...access.get(userId) },
+    });
+  }
+  return events;
+}

@@ -2,6 +2,7 @@
 import type { Queries } from '../../core/ports.js';
 import type { StoreDialect } from '../schema.js';
 import { accessQueries } from './access.js';
+import { accessManyQueries } from './access-many.js';
 import { applicationQueries } from './applications.js';
 import { clientQueries } from './clients.js';
 import { grantQueries } from './grants.js';
@@ -21,6 +22,7 @@ export function queries(db: Db, dialect: StoreDialect): Queries {
     ...roleQueries(db),
     ...grantQueries(db),
     ...accessQueries(db),
+    ...accessManyQueries(db, dialect),
     ...applicationQueries(db),
     ...clientQueries(db),
     ...keyQueries(db),
