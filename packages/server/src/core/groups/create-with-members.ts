@@ -2,8 +2,8 @@ import { type Actor, type CoreContext, commit } from '../context.js';
 import { uuidv7 } from '../ids.js';
 import type { Group } from '../model.js';
 import { optionalText, text } from '../validate.js';
+import { type GroupInput, groupEvent } from './group.js';
 import { applyMemberChange, type MemberChange } from './members.js';
-import { type GroupInput, groupEvent } from './service.js';
 
 /**
  * Creates a group with its first members in one transaction (a SCIM POST with `members`): the

@@ -2,8 +2,9 @@ import { type Actor, type CoreContext, checkVersion, commit, conflictLost } from
 import type { Change } from '../journal.js';
 import type { Group } from '../model.js';
 import { optionalText, text } from '../validate.js';
+import { type GroupInput, groupEvent } from './group.js';
 import { applyMemberChange, type MemberChange } from './members.js';
-import { type GroupInput, groupEvent, loadGroup } from './service.js';
+import { loadGroup } from './service.js';
 
 export interface GroupChange {
   attributes?: Partial<GroupInput>;

@@ -1,58 +1,19 @@
 import { type Actor, type CoreContext, checkVersion, commit, conflictLost } from '../context.js';
 import { invalid, notFound } from '../errors.js';
-import { isUuid, uuidv7 } from '../ids.js';
-import type { Group, ListOptions, NewLogEvent, Page } from '../model.js';
+import { isUuid } from '../ids.js';
+import type { Group, ListOptions, Page } from '../model.js';
 import type { GroupFilter, Tx } from '../ports.js';
 import { optionalText, text } from '../validate.js';
+import { createGroupWithMembers } from './create-with-members.js';
+import { type GroupInput, groupEvent } from './group.js';
 import { applyMemberChange, MAX_MEMBER_CHANGE } from './members.js';
 
-export { MAX_MEMBER_CHANGE };
+export type { GroupInput };
+export { groupEvent, MAX_MEMBER_CHANGE };
 
-export interface GroupInput {
-  displayName: string;
-  externalId?: string | null;
-}
-
-export const groupEvent = (
-  group: Group,
-  type: NewLogEvent['type'],
-  data: Record<string, unknown> = {},
-): NewLogEvent => ({
-  type,
-  subjectType: 'group',
-  subjectId: group.id,
-  subjectVersion: group.version,
-  data: { displayName: group.displayName, ...data },
-});
-
-export async function createGroup(ctx: CoreContext, actor: Actor, input: GroupInput): Promise<Group> {
-  const displayName = text(input.displayName, 'displayName');
-  const externalId = optionalText(input.externalId, 'externalId');
-  return commit(ctx, async (tx, now) => {
-    const group: Group = {
-      id: uuidv7(now.getTime()),
-      displayName,
-      externalId,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await tx.insertGroup(group);
-    return {
-      result: group,
-      changes: [
-        {
-          actor,
-          action: 'group.created',
-          targetType: 'group',
-          targetId: group.id,
-          summary: { displayName },
-          events: [groupEvent(group, 'group.created')],
-        },
-      ],
-    };
-  });
-}
+/** A group without members; createGroupWithMembers is the same operation with some. */
+export const createGroup = (ctx: CoreContext, actor: Actor, input: GroupInput): Promise<Group> =>
+  createGroupWithMembers(ctx, actor, input, {});
 
 export async function updateGroup(
   ctx: CoreContext,
