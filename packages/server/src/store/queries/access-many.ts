@@ -45,68 +45,7 @@ export function accessManyQueries(db: Db, dialect: StoreDialect): ManyQueries {
       return out;
     },
 
-    async usersAccess(userIds) {
-      const out = new Map<string, UserAccess>();
-      for (const ids of chunks([...new Set(userIds)])) {
-        const direct = db
-          .selectFrom('user_roles as ur')
-          .innerJoin('roles as r', 'r.id', 'ur.role_id')
-          .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
-          .select([
-            'ur.user_id as user_id',
-            sql<string>`'d'`.as('kind'),
-            'r.name as name',
-            'rp.permission as permission',
-            sql<string | null>`null`.as('ref'),
-          ])
-          .where('ur.user_id', 'in', ids);
-        const viaGroups = db
-          .selectFrom('group_members as gm')
-          .innerJoin('group_roles as gr', 'gr.group_id', 'gm.group_id')
-          .innerJoin('roles as r', 'r.id', 'gr.role_id')
-          .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
-          .select([
-            'gm.user_id as user_id',
-            sql<string>`'g'`.as('kind'),
-            'r.name as name',
-            'rp.permission as permission',
-            sql<string | null>`null`.as('ref'),
-          ])
-          .where('gm.user_id', 'in', ids);
-        const groups = db
-          .selectFrom('group_members as gm')
-          .innerJoin('groups as g', 'g.id', 'gm.group_id')
-          .select([
-            'gm.user_id as user_id',
-            sql<string>`'m'`.as('kind'),
-            'g.display_name as name',
-            sql<string | null>`null`.as('permission'),
-            'g.id as ref',
-          ])
-          .where('gm.user_id', 'in', ids);
-        const rows: Row[] = await direct.union(viaGroups).union(groups).execute();
-        const byUser = new Map<string, Row[]>();
-        for (const row of rows) {
-          const list = byUser.get(row.user_id);
-          if (list) list.push(row);
-          else byUser.set(row.user_id, [row]);
-        }
-        for (const id of ids) {
-          const mine = byUser.get(id) ?? [];
-          const held = mine.filter((row) => row.kind !== 'm');
-          out.set(id, {
-            roles: sortedUnique(held.map((row) => row.name)),
-            permissions: sortedUnique(
-              held.flatMap((row) => (row.permission === null ? [] : [row.permission])),
-            ),
-            directRoles: sortedUnique(mine.filter((row) => row.kind === 'd').map((row) => row.name)),
-            groups: sortedUnique(mine.filter((row) => row.kind === 'm').map((row) => row.name)),
-            groupIds: sortedUnique(mine.flatMap((row) => (row.kind === 'm' && row.ref ? [row.ref] : []))),
-          });
-        }
-      }
-      return out;
-    },
+    usersAccess: (userIds) => usersAccessOf(db, userIds),
 
     async insertEvents(events: readonly NewLogEvent[], at) {
       if (events.length === 0) return [];
@@ -138,4 +77,70 @@ export function accessManyQueries(db: Db, dialect: StoreDialect): ManyQueries {
       return out;
     },
   };
+}
+
+/**
+ * Effective access of many users in one statement per chunk: a UNION tagged by `kind` — roles
+ * granted directly (`d`), roles of the users' groups (`g`), each with its permissions, and the
+ * groups themselves (`m`) — assembled per user in memory.
+ */
+export async function usersAccessOf(db: Db, userIds: readonly string[]): Promise<Map<string, UserAccess>> {
+  const out = new Map<string, UserAccess>();
+  for (const ids of chunks([...new Set(userIds)])) {
+    const direct = db
+      .selectFrom('user_roles as ur')
+      .innerJoin('roles as r', 'r.id', 'ur.role_id')
+      .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
+      .select([
+        'ur.user_id as user_id',
+        sql<string>`'d'`.as('kind'),
+        'r.name as name',
+        'rp.permission as permission',
+        sql<string | null>`null`.as('ref'),
+      ])
+      .where('ur.user_id', 'in', ids);
+    const viaGroups = db
+      .selectFrom('group_members as gm')
+      .innerJoin('group_roles as gr', 'gr.group_id', 'gm.group_id')
+      .innerJoin('roles as r', 'r.id', 'gr.role_id')
+      .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
+      .select([
+        'gm.user_id as user_id',
+        sql<string>`'g'`.as('kind'),
+        'r.name as name',
+        'rp.permission as permission',
+        sql<string | null>`null`.as('ref'),
+      ])
+      .where('gm.user_id', 'in', ids);
+    const groups = db
+      .selectFrom('group_members as gm')
+      .innerJoin('groups as g', 'g.id', 'gm.group_id')
+      .select([
+        'gm.user_id as user_id',
+        sql<string>`'m'`.as('kind'),
+        'g.display_name as name',
+        sql<string | null>`null`.as('permission'),
+        'g.id as ref',
+      ])
+      .where('gm.user_id', 'in', ids);
+    const rows: Row[] = await direct.union(viaGroups).union(groups).execute();
+    const byUser = new Map<string, Row[]>();
+    for (const row of rows) {
+      const list = byUser.get(row.user_id);
+      if (list) list.push(row);
+      else byUser.set(row.user_id, [row]);
+    }
+    for (const id of ids) {
+      const mine = byUser.get(id) ?? [];
+      const held = mine.filter((row) => row.kind !== 'm');
+      out.set(id, {
+        roles: sortedUnique(held.map((row) => row.name)),
+        permissions: sortedUnique(held.flatMap((row) => (row.permission === null ? [] : [row.permission]))),
+        directRoles: sortedUnique(mine.filter((row) => row.kind === 'd').map((row) => row.name)),
+        groups: sortedUnique(mine.filter((row) => row.kind === 'm').map((row) => row.name)),
+        groupIds: sortedUnique(mine.flatMap((row) => (row.kind === 'm' && row.ref ? [row.ref] : []))),
+      });
+    }
+  }
+  return out;
 }

@@ -1,68 +1,20 @@
 /**
- * Effective access in one statement each. For a user, one UNION reads, tagged by `kind`:
- * roles granted directly (`d`), roles bound to the user's groups (`g`), each with its
- * permissions, and the user's group names (`m`); the sets are assembled in memory.
+ * Effective access: a user's (the one-user case of access-many.ts), a client's, and the catalog
+ * verifiers resolve tokens against.
  */
-import { sql } from 'kysely';
 import type { Queries } from '../../core/ports.js';
+import { usersAccessOf } from './access-many.js';
 import { type Db, sortedUnique } from './shared.js';
 
 type AccessQueries = Pick<Queries, 'userAccess' | 'clientAccess' | 'accessCatalog'>;
 
-interface AccessRow {
-  kind: string;
-  name: string;
-  permission: string | null;
-  /** The group's id on `m` rows. */
-  ref: string | null;
-}
-
 export function accessQueries(db: Db): AccessQueries {
   return {
+    // The one-user case of usersAccess (queries/access-many.ts), so the two never disagree.
     async userAccess(userId) {
-      const direct = db
-        .selectFrom('user_roles as ur')
-        .innerJoin('roles as r', 'r.id', 'ur.role_id')
-        .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
-        .select([
-          sql<string>`'d'`.as('kind'),
-          'r.name as name',
-          'rp.permission as permission',
-          sql<string | null>`null`.as('ref'),
-        ])
-        .where('ur.user_id', '=', userId);
-      const viaGroups = db
-        .selectFrom('group_members as gm')
-        .innerJoin('group_roles as gr', 'gr.group_id', 'gm.group_id')
-        .innerJoin('roles as r', 'r.id', 'gr.role_id')
-        .leftJoin('role_permissions as rp', 'rp.role_id', 'r.id')
-        .select([
-          sql<string>`'g'`.as('kind'),
-          'r.name as name',
-          'rp.permission as permission',
-          sql<string | null>`null`.as('ref'),
-        ])
-        .where('gm.user_id', '=', userId);
-      const groups = db
-        .selectFrom('group_members as gm')
-        .innerJoin('groups as g', 'g.id', 'gm.group_id')
-        .select([
-          sql<string>`'m'`.as('kind'),
-          'g.display_name as name',
-          sql<string | null>`null`.as('permission'),
-          'g.id as ref',
-        ])
-        .where('gm.user_id', '=', userId);
-      const rows: AccessRow[] = await direct.union(viaGroups).union(groups).execute();
-
-      const held = rows.filter((row) => row.kind !== 'm');
-      return {
-        roles: sortedUnique(held.map((row) => row.name)),
-        permissions: permissionsOf(held),
-        directRoles: sortedUnique(rows.filter((row) => row.kind === 'd').map((row) => row.name)),
-        groups: sortedUnique(rows.filter((row) => row.kind === 'm').map((row) => row.name)),
-        groupIds: sortedUnique(rows.flatMap((row) => (row.kind === 'm' && row.ref ? [row.ref] : []))),
-      };
+      const access = (await usersAccessOf(db, [userId])).get(userId);
+      if (!access) throw new TypeError('usersAccess returned no entry for a requested id');
+      return access;
     },
 
     async clientAccess(clientId) {
