@@ -32,7 +32,8 @@ export type ClientView = Omit<Client, 'secretHash'>;
 /** A client together with its secret, which exists in clear only in this result. */
 export interface ClientCreated {
   client: ClientView;
-  clientSecret: string;
+  /** null for clients that authenticate without a secret (public, private_key_jwt). */
+  clientSecret: string | null;
 }
 
 export interface ClientChanges {

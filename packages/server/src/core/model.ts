@@ -83,8 +83,40 @@ export interface Application {
   updatedAt: Date;
 }
 
-export type GrantType = 'client_credentials';
-export const GRANT_TYPES: readonly GrantType[] = ['client_credentials'];
+export type GrantType =
+  | 'client_credentials'
+  | 'authorization_code'
+  | 'refresh_token'
+  | 'urn:ietf:params:oauth:grant-type:device_code'
+  | 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const GRANT_TYPES: readonly GrantType[] = [
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+];
+
+/**
+ * RFC 6749 §2.1: a confidential client can keep a credential (a secret or a private key); a
+ * public one (a SPA, a CLI, a mobile app) cannot, authenticates with `none` and must use PKCE.
+ */
+export type ClientType = 'confidential' | 'public';
+export const CLIENT_TYPES: readonly ClientType[] = ['confidential', 'public'];
+
+/** RFC 7591 §2 `token_endpoint_auth_method` values Tessera supports. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+];
+
+/** A JSON Web Key Set of public keys (RFC 7517 §5), as a client registers it for private_key_jwt. */
+export interface PublicJwks {
+  keys: Record<string, unknown>[];
+}
 
 export interface Client {
   /** Internal id (UUIDv7). */
@@ -92,11 +124,26 @@ export interface Client {
   /** Public OAuth `client_id`. */
   clientId: string;
   name: string;
-  /** base64url SHA-256 of the secret; the secret itself is never stored. */
+  /** base64url SHA-256 of the secret; the secret itself is never stored. '' when it has none. */
   secretHash: string;
   grantTypes: GrantType[];
   /** Audience used when the token request names no `resource`. */
   defaultAudience: string | null;
+  type: ClientType;
+  /**
+   * How it authenticates at the token, revocation and introspection endpoints. The two secret
+   * methods are interchangeable (a client registered with one may use the other); `none` is the
+   * method of public clients and only theirs.
+   */
+  tokenEndpointAuthMethod: ClientAuthMethod;
+  /** Exact-match redirect URIs for the authorization code flow (RFC 9700 §2.1). */
+  redirectUris: string[];
+  /** Where `end_session` may send the browser afterwards (OpenID RP-Initiated Logout). */
+  postLogoutRedirectUris: string[];
+  /** First-party clients skip the consent screen. */
+  firstParty: boolean;
+  /** Public keys for private_key_jwt (RFC 7523); null for other methods. */
+  jwks: PublicJwks | null;
   enabled: boolean;
   version: number;
   createdAt: Date;

@@ -17,6 +17,7 @@
 
 // Types only: the SCIM filter AST is the query language of searchUsers/searchGroups.
 import type { AttrPath, Filter } from '../scim/filter/ast.js';
+import type { AccountQueries } from './accounts/ports.js';
 import type {
   AccessCatalog,
   Application,
@@ -34,6 +35,9 @@ import type {
   User,
   UserAccess,
 } from './model.js';
+import type { AuthorizationQueries } from './oauth/authorize/ports.js';
+import type { DeviceQueries } from './oauth/device/ports.js';
+import type { RefreshQueries } from './oauth/refresh/ports.js';
 
 export interface UserFilter {
   /** Case-insensitive equality. */
@@ -96,8 +100,11 @@ export interface AuditFilter {
   action?: string;
 }
 
-/** Everything readable and writable; `Tx` is the same surface inside a transaction. */
-export interface Queries {
+/**
+ * Everything readable and writable; `Tx` is the same surface inside a transaction. The login and
+ * OAuth flows declare their queries beside their code (accounts/ports.ts and the ports.ts files under oauth/).
+ */
+export interface Queries extends AccountQueries, AuthorizationQueries, RefreshQueries, DeviceQueries {
   // users
   insertUser(user: User): Promise<void>;
   /** Writes every field but `aver` (only bumpAver changes it); false when the stored version is not `expectedVersion`. */

@@ -4,6 +4,10 @@
  * structured values are JSON text, so one row mapper serves SQLite and PostgreSQL alike.
  */
 import type { Generated } from 'kysely';
+import type { AccountTables } from './tables/accounts.js';
+import type { AuthorizationTables } from './tables/authorization.js';
+import type { DeviceTables } from './tables/device.js';
+import type { RefreshTables } from './tables/refresh.js';
 
 export interface UsersTable {
   id: string;
@@ -107,6 +111,16 @@ export interface ClientsTable {
   version: number;
   created_at: number;
   updated_at: number;
+  // 0004_authorization
+  type: string;
+  token_endpoint_auth_method: string;
+  /** JSON string[]. */
+  redirect_uris: string;
+  /** JSON string[]. */
+  post_logout_redirect_uris: string;
+  first_party: number;
+  /** JSON PublicJwks or null. */
+  jwks: string | null;
 }
 
 export interface SigningKeysTable {
@@ -154,7 +168,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends AccountTables, AuthorizationTables, RefreshTables, DeviceTables {
   users: UsersTable;
   user_emails: UserEmailsTable;
   groups: GroupsTable;

@@ -50,7 +50,7 @@ describe('well-known endpoints', () => {
       token_endpoint: `${ISSUER}/oauth2/token`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       response_types_supported: [],
     });
   });

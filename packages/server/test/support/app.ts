@@ -100,7 +100,7 @@ export async function startTestApp(
     feed,
     runtime,
     adminClientId: created.client.clientId,
-    adminSecret: created.clientSecret,
+    adminSecret: created.clientSecret ?? '',
     adminToken,
     async admin(method, path, body, headers = {}) {
       const res = await app.inject({

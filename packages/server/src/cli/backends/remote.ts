@@ -38,7 +38,7 @@ const reviveDates = (key: string, value: unknown): unknown =>
 const segment = (value: string): string => encodeURIComponent(value);
 const page = (options: ListOptions): Query => ({ limit: options.limit, cursor: options.cursor });
 
-function withSecret(body: ClientView & { clientSecret: string }): ClientCreated {
+function withSecret(body: ClientView & { clientSecret: string | null }): ClientCreated {
   const { clientSecret, ...client } = body;
   return { client, clientSecret };
 }

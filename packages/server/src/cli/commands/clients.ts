@@ -32,6 +32,10 @@ const clientFields = (c: ClientView): Field[] => [
  * what `tessera serve` prints for the bootstrap client, so scripts read both alike.
  */
 function printWithSecret(out: Output, { client, clientSecret }: ClientCreated, extra: Field[] = []): void {
+  if (clientSecret === null) {
+    out.record([...clientFields(client), ...extra], { ...client, clientSecret });
+    return;
+  }
   out.record([...clientFields(client), ...extra, ['client_secret', clientSecret]], {
     ...client,
     clientSecret,

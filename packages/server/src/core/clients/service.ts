@@ -13,8 +13,14 @@ import {
 import type { Tx } from '../ports.js';
 import { resolveRole } from '../roles/service.js';
 import { absoluteUri, text } from '../validate.js';
+import {
+  type ClientSettings,
+  type ClientSettingsInput,
+  resolveSettings,
+  SETTING_FIELDS,
+} from './settings.js';
 
-export interface ClientInput {
+export interface ClientInput extends ClientSettingsInput {
   name: string;
   grantTypes?: GrantType[];
   defaultAudience?: string | null;
@@ -23,10 +29,10 @@ export interface ClientInput {
   roles?: string[];
 }
 
-/** A client together with its secret, which exists in clear only in this response. */
+/** A client together with its secret, which exists in clear only in this response (null: a public client). */
 export interface ClientWithSecret {
   client: Client;
-  clientSecret: string;
+  clientSecret: string | null;
 }
 
 const clientEvent = (
@@ -63,6 +69,7 @@ export async function createClient(
   const defaultAudience = audience(input.defaultAudience);
   if (input.enabled !== undefined && typeof input.enabled !== 'boolean')
     throw invalid('enabled must be a boolean', 'enabled');
+  const settings = resolveSettings(input, types);
   return commit(ctx, (tx, now) =>
     insertClient(tx, actor, now, {
       name,
@@ -70,6 +77,7 @@ export async function createClient(
       defaultAudience,
       enabled: input.enabled ?? true,
       roles: input.roles ?? [],
+      ...settings,
     }),
   );
 }
@@ -79,20 +87,28 @@ export async function insertClient(
   tx: Tx,
   actor: Actor,
   now: Date,
-  input: Required<Omit<ClientInput, 'defaultAudience'>> & { defaultAudience: string | null },
+  input: Required<Omit<ClientInput, 'defaultAudience' | keyof ClientSettingsInput>> & {
+    defaultAudience: string | null;
+  } & Partial<ClientSettings>,
 ): Promise<{ result: ClientWithSecret; changes: Change[] }> {
-  const clientSecret = randomSecret();
+  const settings = resolveSettings(input, input.grantTypes);
+  // Public clients cannot keep a secret; secret-less confidential clients (private_key_jwt) need none.
+  const clientSecret =
+    settings.type === 'public' || settings.tokenEndpointAuthMethod === 'private_key_jwt'
+      ? null
+      : randomSecret();
   const client: Client = {
     id: uuidv7(now.getTime()),
     clientId: `tsr_${randomId(12)}`,
     name: input.name,
-    secretHash: hashSecret(clientSecret),
+    secretHash: clientSecret === null ? '' : hashSecret(clientSecret),
     grantTypes: input.grantTypes,
     defaultAudience: input.defaultAudience,
     enabled: input.enabled,
     version: 1,
     createdAt: now,
     updatedAt: now,
+    ...settings,
   };
   await tx.insertClient(client);
   const roles: string[] = [];
@@ -120,7 +136,12 @@ export async function updateClient(
   ctx: CoreContext,
   actor: Actor,
   id: string,
-  changes: { name?: string; grantTypes?: GrantType[]; defaultAudience?: string | null; enabled?: boolean },
+  changes: {
+    name?: string;
+    grantTypes?: GrantType[];
+    defaultAudience?: string | null;
+    enabled?: boolean;
+  } & ClientSettingsInput,
   options: { ifVersion?: number } = {},
 ): Promise<Client> {
   if (changes.enabled !== undefined && typeof changes.enabled !== 'boolean') {
@@ -137,7 +158,8 @@ export async function updateClient(
         'defaultAudience' in changes ? audience(changes.defaultAudience) : before.defaultAudience,
       enabled: changes.enabled ?? before.enabled,
     };
-    const changed = (['name', 'grantTypes', 'defaultAudience', 'enabled'] as const).filter(
+    Object.assign(after, resolveSettings(changes, after.grantTypes, before));
+    const changed = (['name', 'grantTypes', 'defaultAudience', 'enabled', ...SETTING_FIELDS] as const).filter(
       (k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]),
     );
     if (changed.length === 0) return { result: before, changes: [] };
@@ -173,6 +195,9 @@ export async function rotateClientSecret(
 ): Promise<ClientWithSecret> {
   return commit(ctx, async (tx, now) => {
     const before = await loadClient(tx, id);
+    if (before.type === 'public' || before.tokenEndpointAuthMethod === 'private_key_jwt') {
+      throw invalid(`client ${before.clientId} authenticates without a secret`, 'tokenEndpointAuthMethod');
+    }
     const clientSecret = randomSecret();
     const after: Client = {
       ...before,

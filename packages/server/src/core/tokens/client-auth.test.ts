@@ -44,13 +44,26 @@ describe('readClientCredentials', () => {
     expect(code(() => readClientCredentials({}, basic('a:%zz')))).toBe('ERR_INVALID_CLIENT');
     expect(code(() => readClientCredentials({}, basic(':secret')))).toBe('ERR_INVALID_CLIENT');
     expect(code(() => readClientCredentials({}, 'Bearer x'))).toBe('ERR_INVALID_CLIENT');
-    expect(code(() => readClientCredentials({ client_id: 'a' }, undefined))).toBe('ERR_INVALID_CLIENT');
+    expect(code(() => readClientCredentials({}, undefined))).toBe('ERR_INVALID_CLIENT');
     expect(code(() => readClientCredentials({}, basic(`${'a'.repeat(300)}:b`)))).toBe('ERR_INVALID_CLIENT');
+  });
+
+  it('reads a bare client_id as a public client identifying itself (method none)', () => {
+    expect(readClientCredentials({ client_id: 'a' }, undefined)).toEqual({
+      method: 'none',
+      clientId: 'a',
+      secret: '',
+    });
   });
 });
 
 describe('authenticateClient', () => {
-  const client = { clientId: 'a', secretHash: hashSecret('right'), enabled: true } as Client;
+  const client = {
+    clientId: 'a',
+    secretHash: hashSecret('right'),
+    enabled: true,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+  } as Client;
   const creds = (secret: string) => ({ method: 'client_secret_post' as const, clientId: 'a', secret });
 
   it('accepts the right secret and refuses the rest alike', () => {
@@ -68,5 +81,35 @@ describe('authenticateClient', () => {
     const disabled = { ...client, enabled: false };
     expect(() => authenticateClient(disabled, creds('wrong'))).toThrow('client authentication failed');
     expect(() => authenticateClient(disabled, creds('right'))).toThrow('the client is disabled');
+  });
+});
+
+describe('authenticateClient with method none', () => {
+  const none = { method: 'none' as const, clientId: 'a', secret: '' };
+  const publicClient = {
+    clientId: 'a',
+    secretHash: '',
+    enabled: true,
+    tokenEndpointAuthMethod: 'none',
+  } as Client;
+
+  it('admits a public client by its client_id alone', () => {
+    expect(authenticateClient(publicClient, none)).toBe(publicClient);
+  });
+
+  it('refuses a confidential client that leaves out its secret, and an unknown client, alike', () => {
+    const confidential = {
+      ...publicClient,
+      secretHash: hashSecret('s'),
+      tokenEndpointAuthMethod: 'client_secret_post',
+    } as Client;
+    expect(() => authenticateClient(confidential, none)).toThrow('client authentication failed');
+    expect(() => authenticateClient(undefined, none)).toThrow('client authentication failed');
+  });
+
+  it('refuses a secret presented for a public client (its empty hash matches nothing)', () => {
+    expect(() =>
+      authenticateClient(publicClient, { method: 'client_secret_post', clientId: 'a', secret: '' }),
+    ).toThrow('client authentication failed');
   });
 });

@@ -1,16 +1,23 @@
 import { TesseraError } from '../errors.js';
 import { secretMatches } from '../ids.js';
-import type { Client } from '../model.js';
+import type { Client, ClientAuthMethod } from '../model.js';
 import { single, type TokenParams } from './params.js';
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+/** The methods the endpoints implement (and discovery advertises). */
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
 
 export interface ClientCredentials {
   method: ClientAuthMethod;
   clientId: string;
+  /** '' for `none`. */
   secret: string;
 }
+
+const SECRET_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
 /** Longer ids and secrets than any Tessera issues are refused before any lookup. */
 const MAX_LENGTH = 256;
@@ -38,6 +45,11 @@ export function readClientCredentials(
       throw new TesseraError('ERR_INVALID_REQUEST', 'client_id does not match the Authorization header');
     }
     return basic;
+  }
+  if (bodyId !== undefined && bodySecret === undefined && single(params, 'client_assertion') === undefined) {
+    // RFC 6749 §2.3 / OAuth 2.1 §2.4: a public client identifies itself and proves nothing.
+    if (bodyId === '' || bodyId.length > MAX_LENGTH) throw failed('client authentication failed', 'none');
+    return { method: 'none', clientId: bodyId, secret: '' };
   }
   if (bodyId === undefined || bodySecret === undefined) {
     throw failed(
@@ -89,8 +101,20 @@ const NO_CLIENT_HASH = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
  * after proving its secret.
  */
 export function authenticateClient(client: Client | undefined, credentials: ClientCredentials): Client {
-  const ok = secretMatches(credentials.secret, client?.secretHash ?? NO_CLIENT_HASH);
-  if (!client || !ok) throw failed('client authentication failed', credentials.method, credentials.clientId);
+  if (credentials.method === 'none') {
+    // Only a client registered as public may skip authentication; a confidential client that
+    // leaves out its credentials is refused like a wrong secret.
+    if (client?.tokenEndpointAuthMethod !== 'none') {
+      throw failed('client authentication failed', credentials.method, credentials.clientId);
+    }
+  } else {
+    const hash = client?.secretHash || NO_CLIENT_HASH;
+    const ok = secretMatches(credentials.secret, hash);
+    const secretClient = client !== undefined && SECRET_METHODS.includes(client.tokenEndpointAuthMethod);
+    if (!client || !ok || !secretClient) {
+      throw failed('client authentication failed', credentials.method, credentials.clientId);
+    }
+  }
   if (!client.enabled) throw failed('the client is disabled', credentials.method, credentials.clientId);
   return client;
 }

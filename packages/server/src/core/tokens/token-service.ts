@@ -1,5 +1,5 @@
 import { TesseraError } from '../errors.js';
-import type { EventBus } from '../events.js';
+import { EventBus } from '../events.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { Client, GrantType } from '../model.js';
 import type { Clock, Store } from '../ports.js';
@@ -93,6 +93,8 @@ export class TokenService {
     this.#directory = new ClientDirectory(options.store, options.bus);
     this.#ctx = {
       directory: this.#directory,
+      store: options.store,
+      core: { store: options.store, clock: options.clock, bus: options.bus ?? new EventBus() },
       keyRing: options.keyRing,
       clock: options.clock,
       issuer: options.issuer,

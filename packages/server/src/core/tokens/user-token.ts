@@ -10,8 +10,8 @@ import { TesseraError } from '../errors.js';
 import type { KeyRing } from '../keys/keyring.js';
 import { loadUser } from '../users/service.js';
 import { absoluteUri } from '../validate.js';
-import { type IssuedAccessToken, issueAccessToken } from './issue-access-token.js';
-import { permissionsInNamespace } from './scope.js';
+import type { IssuedAccessToken } from './issue-access-token.js';
+import { issueUserAccessToken } from './user-access-token.js';
 
 export interface UserTokenSettings {
   keyRing: Pick<KeyRing, 'signer'>;
@@ -48,19 +48,15 @@ export async function issueUserToken(
       ],
     };
   });
-  const sameRoles = access.directRoles.join(' ') === access.roles.join(' ');
-  return issueAccessToken(await settings.keyRing.signer(), {
-    issuer: settings.issuer,
-    subject: user.id,
-    audience: application.audience,
-    clientId: actor.type === 'client' ? actor.id : `tessera-${actor.type}`,
-    roles: access.roles,
-    permissions: permissionsInNamespace(access.permissions, application.namespace),
-    aver: user.aver,
-    groups: access.groupIds,
-    ...(sameRoles ? {} : { directRoles: access.directRoles }),
-    now: ctx.clock.now(),
-    lifetimeMs: settings.accessTokenLifetimeMs,
-    ...(settings.claimsBudget === undefined ? {} : { claimsBudget: settings.claimsBudget }),
-  });
+  return (
+    await issueUserAccessToken(
+      { ...settings, clock: ctx.clock },
+      { userAccess: async () => access },
+      {
+        user,
+        clientId: actor.type === 'client' ? actor.id : `tessera-${actor.type}`,
+        application,
+      },
+    )
+  ).issued;
 }

@@ -7,11 +7,19 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { initial } from './0001-initial.js';
 import { scim } from './0002-scim.js';
+import { accounts } from './0003-accounts.js';
+import { authorization } from './0004-authorization.js';
+import { refresh } from './0005-refresh.js';
+import { device } from './0006-device.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_scim': scim(dialect),
+    '0003_accounts': accounts(dialect),
+    '0004_authorization': authorization(dialect),
+    '0005_refresh': refresh(dialect),
+    '0006_device': device(dialect),
   };
 }
 

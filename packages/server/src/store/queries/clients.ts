@@ -1,4 +1,4 @@
-import type { Client, GrantType } from '../../core/model.js';
+import type { Client, ClientAuthMethod, ClientType, GrantType, PublicJwks } from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import { mapErrors } from '../errors.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
@@ -69,6 +69,12 @@ function toRow(client: Client): ClientsTable {
     version: client.version,
     created_at: toMillis(client.createdAt),
     updated_at: toMillis(client.updatedAt),
+    type: client.type,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    redirect_uris: JSON.stringify(client.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+    first_party: toFlag(client.firstParty),
+    jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
   };
 }
 
@@ -84,5 +90,11 @@ function fromRow(row: ClientsTable): Client {
     version: row.version,
     createdAt: fromMillis(row.created_at),
     updatedAt: fromMillis(row.updated_at),
+    type: row.type as ClientType,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as ClientAuthMethod,
+    redirectUris: parseJson<string[]>(row.redirect_uris),
+    postLogoutRedirectUris: parseJson<string[]>(row.post_logout_redirect_uris),
+    firstParty: fromFlag(row.first_party),
+    jwks: row.jwks === null ? null : parseJson<PublicJwks>(row.jwks),
   };
 }

@@ -3,13 +3,17 @@ import type { Queries } from '../../core/ports.js';
 import type { StoreDialect } from '../schema.js';
 import { accessQueries } from './access.js';
 import { accessManyQueries } from './access-many.js';
+import { accountsQueries } from './accounts.js';
 import { applicationQueries } from './applications.js';
+import { authorizationQueries } from './authorization.js';
 import { clientQueries } from './clients.js';
+import { deviceQueries } from './device.js';
 import { grantQueries } from './grants.js';
 import { groupQueries } from './groups.js';
 import { journalQueries } from './journal.js';
 import { keyQueries } from './keys.js';
 import { metaQueries } from './meta.js';
+import { refreshQueries } from './refresh.js';
 import { roleQueries } from './roles.js';
 import { scimSearchQueries } from './scim-search.js';
 import type { Db } from './shared.js';
@@ -29,5 +33,9 @@ export function queries(db: Db, dialect: StoreDialect): Queries {
     ...journalQueries(db, dialect),
     ...metaQueries(db),
     ...scimSearchQueries(db, dialect),
+    ...accountsQueries(db, dialect),
+    ...authorizationQueries(db, dialect),
+    ...refreshQueries(db, dialect),
+    ...deviceQueries(db, dialect),
   };
 }

@@ -1,6 +1,7 @@
+import type { CoreContext } from '../../context.js';
 import type { KeyRing } from '../../keys/keyring.js';
 import type { Client } from '../../model.js';
-import type { Clock } from '../../ports.js';
+import type { Clock, Store } from '../../ports.js';
 import type { ClientDirectory } from '../directory.js';
 import type { IssuedAccessToken } from '../issue-access-token.js';
 import type { TokenParams } from '../params.js';
@@ -8,6 +9,9 @@ import type { TokenParams } from '../params.js';
 /** What every grant runs on. */
 export interface GrantContext {
   directory: ClientDirectory;
+  store: Store;
+  /** For grants that write (code redemption, refresh rotation): commit() through it. */
+  core: CoreContext;
   keyRing: Pick<KeyRing, 'signer'>;
   clock: Clock;
   issuer: string;
@@ -23,6 +27,11 @@ export interface TokenResponse {
   expires_in: number;
   /** RFC 6749 §5.1: present when the request named a scope. */
   scope?: string;
+  refresh_token?: string;
+  /** OpenID Connect Core §3.1.3.3, when the grant included `openid`. */
+  id_token?: string;
+  /** RFC 8693 §2.2.1. */
+  issued_token_type?: string;
 }
 
 export interface GrantResult {

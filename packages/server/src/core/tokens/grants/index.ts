@@ -2,8 +2,11 @@ import type { GrantType } from '../../model.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Grant } from './grant.js';
 
-/** Every grant Tessera implements, keyed by `grant_type`. Adding one is one file and one line. */
-export const GRANTS: Readonly<Record<GrantType, Grant>> = {
+/**
+ * Every grant Tessera implements, keyed by `grant_type`. Adding one is one file and one line;
+ * a type a client may be registered for but that is absent here is `unsupported_grant_type`.
+ */
+export const GRANTS: Readonly<Partial<Record<GrantType, Grant>>> = {
   client_credentials: clientCredentials,
 };
 

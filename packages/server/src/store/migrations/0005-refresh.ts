@@ -1,0 +1,9 @@
+/** refresh tokens (families, rotation). Frozen once released, like 0001. */
+import type { Kysely, Migration } from 'kysely';
+import type { StoreDialect } from '../schema.js';
+
+export function refresh(_dialect: StoreDialect): Migration {
+  return {
+    async up(_db: Kysely<unknown>): Promise<void> {},
+  };
+}
