@@ -1,8 +1,9 @@
 import { CLIENT_AUTH_METHODS } from '../../core/tokens/client-auth.js';
 import { GRANTS } from '../../core/tokens/grants/index.js';
 
-export const TOKEN_PATH = '/oauth2/token';
-export const JWKS_PATH = '/.well-known/jwks.json';
+import { JWKS_PATH, TOKEN_PATH } from '../paths.js';
+
+export { JWKS_PATH, TOKEN_PATH };
 
 /**
  * RFC 8414 §2 authorization server metadata, stating only what Tessera does today: the token
