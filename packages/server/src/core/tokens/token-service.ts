@@ -132,8 +132,7 @@ export class TokenService {
         `the authorization grant type ${JSON.stringify(grantType)} is not supported by the authorization server`,
       );
     }
-    const credentials = readClientCredentials(request.params, request.authorization);
-    const client = authenticateClient(await this.#directory.client(credentials.clientId), credentials);
+    const client = await this.authenticate(request.params, request.authorization);
     request.admit?.(client);
     if (!client.grantTypes.includes(grantType as GrantType)) {
       throw new TesseraError(
@@ -148,6 +147,17 @@ export class TokenService {
     );
     this.#onIssued?.(issued, client);
     return response;
+  }
+
+  /**
+   * Client authentication as every endpoint that takes it does it (token, revocation,
+   * introspection, device authorization): reads the credentials the request carries and checks
+   * them against the cached directory. Throws ERR_INVALID_CLIENT (or ERR_INVALID_REQUEST for a
+   * malformed request); a disabled client learns it only after proving itself.
+   */
+  async authenticate(params: TokenParams, authorization: string | undefined): Promise<Client> {
+    const credentials = readClientCredentials(params, authorization);
+    return authenticateClient(await this.#directory.client(credentials.clientId), credentials);
   }
 
   /** Drops the caches if another instance changed something; the timer calls it. */
