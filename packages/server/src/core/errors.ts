@@ -25,6 +25,10 @@ export type ErrorCode =
   | 'ERR_UNSUPPORTED_GRANT_TYPE'
   | 'ERR_INVALID_SCOPE'
   | 'ERR_INVALID_TARGET'
+  | 'ERR_AUTHORIZATION_PENDING'
+  | 'ERR_SLOW_DOWN'
+  | 'ERR_EXPIRED_TOKEN'
+  | 'ERR_ACCESS_DENIED'
   | 'ERR_NO_SIGNING_KEY'
   | 'ERR_CONFIG'
   | 'ERR_STORE_CORRUPT'
@@ -57,6 +61,12 @@ const INFO: Record<ErrorCode, CodeInfo> = {
   ERR_UNSUPPORTED_GRANT_TYPE: { status: 400, oauth: 'unsupported_grant_type' },
   ERR_INVALID_SCOPE: { status: 400, oauth: 'invalid_scope' },
   ERR_INVALID_TARGET: { status: 400, oauth: 'invalid_target' },
+  // RFC 8628 §3.5: the device access token response's errors, answered as RFC 6749 §5.2 (400).
+  ERR_AUTHORIZATION_PENDING: { status: 400, oauth: 'authorization_pending' },
+  ERR_SLOW_DOWN: { status: 400, oauth: 'slow_down' },
+  ERR_EXPIRED_TOKEN: { status: 400, oauth: 'expired_token' },
+  // RFC 8628 §3.5 (a token endpoint error, so 400) and RFC 6749 §4.1.2.1: the user denied it.
+  ERR_ACCESS_DENIED: { status: 400, oauth: 'access_denied' },
   ERR_NO_SIGNING_KEY: { status: 503, oauth: 'temporarily_unavailable' },
   ERR_CONFIG: { status: 500, oauth: 'server_error' },
   ERR_STORE_CORRUPT: { status: 500, oauth: 'server_error' },
