@@ -1,8 +1,149 @@
-/** Queries of authorization codes, consents and the OAuth client settings. */
-import type { AuthorizationQueries } from '../../core/oauth/authorize/ports.js';
+/** Queries of authorization codes, consents and used client assertions. */
+import type { AuthorizationCode, AuthorizationQueries, Consent } from '../../core/oauth/authorize/ports.js';
 import type { StoreDialect } from '../schema.js';
-import type { Db } from './shared.js';
+import type { AuthorizationCodesTable, OAuthConsentsTable } from '../tables/authorization.js';
+import { changed, type Db, fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from './shared.js';
 
-export function authorizationQueries(_db: Db, _dialect: StoreDialect): AuthorizationQueries {
-  return {};
+export function authorizationQueries(db: Db, _dialect: StoreDialect): AuthorizationQueries {
+  return {
+    async insertAuthorizationCode(code) {
+      await db.insertInto('authorization_codes').values(codeRow(code)).execute();
+    },
+
+    async getAuthorizationCode(codeHash) {
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+      return row && fromCodeRow(row);
+    },
+
+    async redeemAuthorizationCode(codeHash, usedAt, issued) {
+      const result = await db
+        .updateTable('authorization_codes')
+        .set({
+          used_at: toMillis(usedAt),
+          access_token_jti: issued.accessTokenJti,
+          access_token_expires_at: toMillis(issued.accessTokenExpiresAt),
+          refresh_family_id: issued.refreshFamilyId,
+        })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return changed(result.numUpdatedRows);
+    },
+
+    async pruneAuthorizationCodes(before) {
+      const result = await db
+        .deleteFrom('authorization_codes')
+        .where('expires_at', '<', toMillis(before))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows ?? 0n);
+    },
+
+    async getConsent(userId, clientId, audience) {
+      const row = await db
+        .selectFrom('oauth_consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .where('audience', '=', audience)
+        .executeTakeFirst();
+      return row && fromConsentRow(row);
+    },
+
+    async listConsents(userId, clientId) {
+      const rows = await db
+        .selectFrom('oauth_consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .orderBy('audience')
+        .execute();
+      return rows.map(fromConsentRow);
+    },
+
+    async putConsent(consent) {
+      const row: OAuthConsentsTable = {
+        user_id: consent.userId,
+        client_id: consent.clientId,
+        audience: consent.audience,
+        scope: consent.scope,
+        granted_at: toMillis(consent.grantedAt),
+      };
+      await db
+        .insertInto('oauth_consents')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'client_id', 'audience']).doUpdateSet({
+            scope: row.scope,
+            granted_at: row.granted_at,
+          }),
+        )
+        .execute();
+    },
+
+    async useClientAssertion(clientId, jti, expiresAt, now) {
+      await db.deleteFrom('client_assertions').where('expires_at', '<', toMillis(now)).execute();
+      const result = await db
+        .insertInto('client_assertions')
+        .values({ client_id: clientId, jti, expires_at: toMillis(expiresAt) })
+        .onConflict((oc) => oc.columns(['client_id', 'jti']).doNothing())
+        .executeTakeFirst();
+      return changed(result.numInsertedOrUpdatedRows);
+    },
+  };
+}
+
+function codeRow(code: AuthorizationCode): AuthorizationCodesTable {
+  return {
+    code_hash: code.codeHash,
+    client_id: code.clientId,
+    redirect_uri: code.redirectUri,
+    code_challenge: code.codeChallenge,
+    user_id: code.userId,
+    session_id: code.sessionId,
+    auth_time: toMillis(code.authTime),
+    nonce: code.nonce,
+    scope: code.scope,
+    audience: code.audience,
+    created_at: toMillis(code.createdAt),
+    expires_at: toMillis(code.expiresAt),
+    used_at: toMillisOrNull(code.usedAt),
+    access_token_jti: code.accessTokenJti,
+    access_token_expires_at: toMillisOrNull(code.accessTokenExpiresAt),
+    refresh_family_id: code.refreshFamilyId,
+  };
+}
+
+function fromCodeRow(row: AuthorizationCodesTable): AuthorizationCode {
+  return {
+    codeHash: row.code_hash,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    authTime: fromMillis(row.auth_time),
+    nonce: row.nonce,
+    scope: row.scope,
+    audience: row.audience,
+    createdAt: fromMillis(row.created_at),
+    expiresAt: fromMillis(row.expires_at),
+    usedAt: fromMillisOrNull(row.used_at),
+    accessTokenJti: row.access_token_jti,
+    accessTokenExpiresAt: fromMillisOrNull(row.access_token_expires_at),
+    refreshFamilyId: row.refresh_family_id,
+  };
+}
+
+function fromConsentRow(row: OAuthConsentsTable): Consent {
+  return {
+    userId: row.user_id,
+    clientId: row.client_id,
+    audience: row.audience,
+    scope: row.scope,
+    grantedAt: fromMillis(row.granted_at),
+  };
 }
