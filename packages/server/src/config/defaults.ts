@@ -128,6 +128,46 @@ export const OPTIONS = {
     min: 3_600_000,
     doc: 'How long event-log rows are kept (at least the longest token lifetime).',
   },
+  sessionLifetime: {
+    env: 'TESSERA_SESSION_LIFETIME',
+    kind: 'duration',
+    default: '12h',
+    min: 60_000,
+    doc: "Absolute lifetime of a sign-in on Tessera's pages (the session cookie), from the moment the user signed in.",
+  },
+  sessionIdleTimeout: {
+    env: 'TESSERA_SESSION_IDLE_TIMEOUT',
+    kind: 'duration',
+    default: '1h',
+    min: 60_000,
+    doc: 'A page session unused for this long ends (at most TESSERA_SESSION_LIFETIME).',
+  },
+  invitationLifetime: {
+    env: 'TESSERA_INVITATION_LIFETIME',
+    kind: 'duration',
+    default: '72h',
+    min: 60_000,
+    doc: 'How long an activation link from an invitation stays valid (single use; a newer invitation replaces it).',
+  },
+  passwordResetLifetime: {
+    env: 'TESSERA_PASSWORD_RESET_LIFETIME',
+    kind: 'duration',
+    default: '1h',
+    min: 60_000,
+    doc: 'How long a password-reset link stays valid (single use; a newer one replaces it).',
+  },
+  smtpUrl: {
+    env: 'TESSERA_SMTP_URL',
+    kind: 'string',
+    default: '',
+    doc: 'smtp://user:pass@host:587 or smtps://… to mail invitation and reset links; empty: links are returned by the admin API and printed by the CLI instead, and /reset mails nothing.',
+  },
+  mailFrom: {
+    env: 'TESSERA_MAIL_FROM',
+    kind: 'string',
+    default: '',
+    doc: 'From address of Tessera\'s mails (required with TESSERA_SMTP_URL), e.g. "Tessera <id@example.com>".',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export interface Config {
@@ -151,6 +191,13 @@ export interface Config {
   workers: number;
   trustProxy: boolean;
   eventRetentionMs: number;
+  sessionLifetimeMs: number;
+  sessionIdleTimeoutMs: number;
+  invitationLifetimeMs: number;
+  passwordResetLifetimeMs: number;
+  /** null: no mail; links are handed back instead. */
+  smtpUrl: string | null;
+  mailFrom: string;
   /** Unsafe settings, logged once at start. */
   warnings: string[];
 }
@@ -250,6 +297,12 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     workers: workerCount(read('workers'), errors),
     trustProxy: bool('trustProxy'),
     eventRetentionMs: integer('eventRetention'),
+    sessionLifetimeMs: integer('sessionLifetime'),
+    sessionIdleTimeoutMs: integer('sessionIdleTimeout'),
+    invitationLifetimeMs: integer('invitationLifetime'),
+    passwordResetLifetimeMs: integer('passwordResetLifetime'),
+    smtpUrl: read('smtpUrl') || null,
+    mailFrom: read('mailFrom'),
     warnings,
   };
   if (config.accessTokenLifetimeMs > 24 * 3_600_000) warnings.push('access tokens live longer than 24 h');
@@ -259,6 +312,9 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
   if (config.eventRetentionMs < config.accessTokenLifetimeMs) {
     errors.push('TESSERA_EVENT_RETENTION must be at least TESSERA_ACCESS_TOKEN_LIFETIME');
   }
+  if (config.smtpUrl && !/^smtps?:\/\//.test(config.smtpUrl))
+    errors.push('TESSERA_SMTP_URL must start with smtp:// or smtps://');
+  if (config.smtpUrl && !config.mailFrom) errors.push('TESSERA_MAIL_FROM is required with TESSERA_SMTP_URL');
   if (errors.length > 0)
     throw new TesseraError('ERR_CONFIG', `invalid configuration:\n  - ${errors.join('\n  - ')}`);
   return config;

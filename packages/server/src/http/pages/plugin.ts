@@ -1,0 +1,46 @@
+/**
+ * The page surface: `installPages()` decorates the root app with what session.ts needs (so
+ * every page plugin, whoever owns it, reads sessions and CSRF tokens the same way), serves the
+ * stylesheet and registers the account pages (home, login, logout, activation, reset) in their
+ * own scope with a form-body parser and the page error handler.
+ *
+ * Other page plugins (consent, device) register `@fastify/formbody` and `pageErrorHandler`
+ * (./errors.ts) in their own scope, and use render.ts and session.ts.
+ */
+
+import { randomBytes } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance } from 'fastify';
+import type { SessionPolicy } from '../../core/accounts/sessions.js';
+import type { CoreContext } from '../../core/context.js';
+import { stylesheetRoute } from './assets.js';
+import { pageErrorHandler } from './errors.js';
+import { homeRoutes } from './home.js';
+import { logoutRoutes } from './logout.js';
+import type { PagesRuntime } from './session.js';
+
+export interface PagesOptions {
+  ctx: CoreContext;
+  policy: SessionPolicy;
+}
+
+/** Form posts of pages are small; nothing legitimate comes near this. */
+export const PAGE_BODY_LIMIT = 16 * 1024;
+
+/** Decorates the ROOT app (call before registering any page plugin) and registers the account pages. */
+export async function installPages(app: FastifyInstance, options: PagesOptions): Promise<PagesRuntime> {
+  const csrfKey = Buffer.from(
+    await options.ctx.store.accountSecret('csrf', randomBytes(32).toString('base64url')),
+    'base64url',
+  );
+  const pages: PagesRuntime = { ctx: options.ctx, policy: options.policy, csrfKey };
+  app.decorate('tesseraPages', pages);
+  stylesheetRoute(app);
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: PAGE_BODY_LIMIT });
+    scope.setErrorHandler(pageErrorHandler);
+    homeRoutes(scope);
+    logoutRoutes(scope);
+  });
+  return pages;
+}
