@@ -3,7 +3,7 @@ import { EventBus } from '../events.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { Client, GrantType } from '../model.js';
 import type { Clock, Store } from '../ports.js';
-import { authenticateClient, readClientCredentials } from './client-auth.js';
+import { authenticateClient, readClientCredentials, verifyClientAssertion } from './client-auth.js';
 import { ClientDirectory } from './directory.js';
 import { GRANTS, type GrantContext, type TokenResponse } from './grants/index.js';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME_MS, type IssuedAccessToken } from './issue-access-token.js';
@@ -157,7 +157,16 @@ export class TokenService {
    */
   async authenticate(params: TokenParams, authorization: string | undefined): Promise<Client> {
     const credentials = readClientCredentials(params, authorization);
-    return authenticateClient(await this.#directory.client(credentials.clientId), credentials);
+    const client = await this.#directory.client(credentials.clientId);
+    if (credentials.method !== 'private_key_jwt') return authenticateClient(client, credentials);
+    const { issuer, store, clock } = this.#ctx;
+    const now = clock.now();
+    return verifyClientAssertion(client, credentials, {
+      // The token endpoint's URL (http/paths.ts TOKEN_PATH): OIDC Core §9 names it as the aud.
+      audiences: [issuer, `${issuer}/oauth2/token`],
+      now,
+      useJti: (clientId, jti, expiresAt) => store.useClientAssertion(clientId, jti, expiresAt, now),
+    });
   }
 
   /** Drops the caches if another instance changed something; the timer calls it. */
