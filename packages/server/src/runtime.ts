@@ -83,6 +83,11 @@ export function createTokenService(
     issuer: config.issuer,
     accessTokenLifetimeMs: config.accessTokenLifetimeMs,
     claimsBudget: config.tokenClaimsBudget,
+    refreshTokens: {
+      lifetimeMs: config.refreshTokenLifetimeMs,
+      idleLifetimeMs: config.refreshTokenIdleLifetimeMs,
+      reuseGraceMs: config.refreshTokenReuseGraceMs,
+    },
     rateLimit: { perClientPerMinute: config.tokenRateLimit, failuresPerMinute: config.tokenFailureLimit },
     logger: options.logger,
     ...(options.syncIntervalMs === undefined ? {} : { syncIntervalMs: options.syncIntervalMs }),

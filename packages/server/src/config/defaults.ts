@@ -128,6 +128,27 @@ export const OPTIONS = {
     min: 3_600_000,
     doc: 'How long event-log rows are kept (at least the longest token lifetime).',
   },
+  refreshTokenLifetime: {
+    env: 'TESSERA_REFRESH_TOKEN_LIFETIME',
+    kind: 'duration',
+    default: '30d',
+    min: 60_000,
+    doc: 'Absolute lifetime of a refresh-token family, from the sign-in that started it; rotation never extends it. Checked on use, so shortening it applies to tokens already issued.',
+  },
+  refreshTokenIdleLifetime: {
+    env: 'TESSERA_REFRESH_TOKEN_IDLE_LIFETIME',
+    kind: 'duration',
+    default: '14d',
+    min: 60_000,
+    doc: 'A refresh token unused for this long expires (each rotation restarts it; at most TESSERA_REFRESH_TOKEN_LIFETIME).',
+  },
+  refreshTokenReuseGrace: {
+    env: 'TESSERA_REFRESH_TOKEN_REUSE_GRACE',
+    kind: 'duration',
+    default: '10s',
+    min: 0,
+    doc: 'For how long after its rotation a refresh token may be presented once more by a client that lost the response, if its successor is still unused (docs/tokens.md). 0: any reuse revokes the family.',
+  },
   sessionLifetime: {
     env: 'TESSERA_SESSION_LIFETIME',
     kind: 'duration',
@@ -191,6 +212,9 @@ export interface Config {
   workers: number;
   trustProxy: boolean;
   eventRetentionMs: number;
+  refreshTokenLifetimeMs: number;
+  refreshTokenIdleLifetimeMs: number;
+  refreshTokenReuseGraceMs: number;
   sessionLifetimeMs: number;
   sessionIdleTimeoutMs: number;
   invitationLifetimeMs: number;
@@ -297,6 +321,9 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     workers: workerCount(read('workers'), errors),
     trustProxy: bool('trustProxy'),
     eventRetentionMs: integer('eventRetention'),
+    refreshTokenLifetimeMs: integer('refreshTokenLifetime'),
+    refreshTokenIdleLifetimeMs: integer('refreshTokenIdleLifetime'),
+    refreshTokenReuseGraceMs: integer('refreshTokenReuseGrace'),
     sessionLifetimeMs: integer('sessionLifetime'),
     sessionIdleTimeoutMs: integer('sessionIdleTimeout'),
     invitationLifetimeMs: integer('invitationLifetime'),
@@ -308,6 +335,12 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
   if (config.accessTokenLifetimeMs > 24 * 3_600_000) warnings.push('access tokens live longer than 24 h');
   if (config.keyPublishAheadMs >= config.keyRotationIntervalMs) {
     errors.push('TESSERA_KEY_PUBLISH_AHEAD must be shorter than TESSERA_KEY_ROTATION_INTERVAL');
+  }
+  if (config.refreshTokenIdleLifetimeMs > config.refreshTokenLifetimeMs) {
+    errors.push('TESSERA_REFRESH_TOKEN_IDLE_LIFETIME must not exceed TESSERA_REFRESH_TOKEN_LIFETIME');
+  }
+  if (config.refreshTokenReuseGraceMs > 60_000) {
+    warnings.push('refresh tokens may be reused for more than a minute after rotation');
   }
   if (config.eventRetentionMs < config.accessTokenLifetimeMs) {
     errors.push('TESSERA_EVENT_RETENTION must be at least TESSERA_ACCESS_TOKEN_LIFETIME');

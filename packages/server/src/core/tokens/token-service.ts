@@ -2,6 +2,7 @@ import { TesseraError } from '../errors.js';
 import { EventBus } from '../events.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { Client, GrantType } from '../model.js';
+import { DEFAULT_REFRESH_TOKEN_SETTINGS, type RefreshTokenSettings } from '../oauth/refresh/settings.js';
 import type { Clock, Store } from '../ports.js';
 import { authenticateClient, readClientCredentials, verifyClientAssertion } from './client-auth.js';
 import { ClientDirectory } from './directory.js';
@@ -36,6 +37,8 @@ export interface TokenServiceOptions {
    * are HTTP-level because they key on the source address). See TokenRateLimit.
    */
   rateLimit?: Partial<TokenRateLimit>;
+  /** Refresh-token lifetimes and reuse grace; default DEFAULT_REFRESH_TOKEN_SETTINGS. */
+  refreshTokens?: Partial<RefreshTokenSettings>;
   /** Called after each issued token (metrics). Never writes to the store on this path. */
   onIssued?: (issued: IssuedAccessToken, client: Client) => void;
 }
@@ -100,6 +103,7 @@ export class TokenService {
       issuer: options.issuer,
       accessTokenLifetimeMs: lifetime,
       ...(options.claimsBudget === undefined ? {} : { claimsBudget: options.claimsBudget }),
+      refreshTokens: { ...DEFAULT_REFRESH_TOKEN_SETTINGS, ...options.refreshTokens },
     };
     this.rateLimit = { ...DEFAULT_TOKEN_RATE_LIMIT, ...options.rateLimit };
     for (const [name, value] of Object.entries(this.rateLimit)) {

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../../context.js';
 import type { KeyRing } from '../../keys/keyring.js';
 import type { Client } from '../../model.js';
+import type { RefreshTokenSettings } from '../../oauth/refresh/settings.js';
 import type { Clock, Store } from '../../ports.js';
 import type { ClientDirectory } from '../directory.js';
 import type { IssuedAccessToken } from '../issue-access-token.js';
@@ -18,6 +19,8 @@ export interface GrantContext {
   accessTokenLifetimeMs: number;
   /** See AccessTokenInput.claimsBudget. */
   claimsBudget?: number;
+  /** Refresh-token lifetimes and reuse grace (default DEFAULT_REFRESH_TOKEN_SETTINGS). */
+  refreshTokens?: RefreshTokenSettings;
 }
 
 /** The RFC 6749 §5.1 success body. */

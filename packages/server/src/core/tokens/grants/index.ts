@@ -1,6 +1,7 @@
 import type { GrantType } from '../../model.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Grant } from './grant.js';
+import { refreshToken } from './refresh-token.js';
 
 /**
  * Every grant Tessera implements, keyed by `grant_type`. Adding one is one file and one line;
@@ -8,6 +9,7 @@ import type { Grant } from './grant.js';
  */
 export const GRANTS: Readonly<Partial<Record<GrantType, Grant>>> = {
   client_credentials: clientCredentials,
+  refresh_token: refreshToken,
 };
 
 export type { Grant, GrantContext, GrantResult, TokenResponse } from './grant.js';

@@ -1,0 +1,98 @@
+import { TesseraError } from '../../errors.js';
+import { issueIdToken } from '../../oauth/oidc/id-token.js';
+import { rotateRefreshToken } from '../../oauth/refresh/rotate.js';
+import { narrowRefreshScope, stillHeld } from '../../oauth/refresh/scope.js';
+import { DEFAULT_REFRESH_TOKEN_SETTINGS, refreshTokenExpiry } from '../../oauth/refresh/settings.js';
+import { hashRefreshToken, looksLikeRefreshToken, mintRefreshToken } from '../../oauth/refresh/tokens.js';
+import { joinScope, splitScope } from '../../oauth/scopes.js';
+import { single } from '../params.js';
+import { permissionsInNamespace } from '../scope.js';
+import { issueUserAccessToken } from '../user-access-token.js';
+import type { Grant } from './grant.js';
+
+/**
+ * RFC 6749 §6: a new access token for the user, with the user's rights as they are now, and a
+ * new refresh token in place of the one presented (rotated on every use; see
+ * oauth/refresh/rotate.ts for reuse detection and the grace window). Public clients use it too
+ * (RFC 9700 §4.14.2: rotation is what makes their refresh tokens safe).
+ *
+ * Every refusal is invalid_grant (§5.2: "invalid, expired, revoked, … or was issued to another
+ * client"), except a wider scope (invalid_scope).
+ */
+export const refreshToken: Grant = async (ctx, client, params) => {
+  const settings = ctx.refreshTokens ?? DEFAULT_REFRESH_TOKEN_SETTINGS;
+  const presented = single(params, 'refresh_token');
+  if (presented === undefined) {
+    throw new TesseraError(
+      'ERR_INVALID_REQUEST',
+      'the request is missing a required parameter: refresh_token',
+    );
+  }
+  const record = looksLikeRefreshToken(presented)
+    ? await ctx.store.findRefreshToken(hashRefreshToken(presented))
+    : undefined;
+  if (!record) throw invalidGrant('the refresh token is invalid');
+  const { family } = record;
+  // RFC 6749 §10.4: "the authorization server MUST … ensure that the refresh token was issued to the authenticated client".
+  if (family.clientId !== client.clientId)
+    throw invalidGrant('the refresh token was issued to another client');
+  if (family.revokedAt !== null) throw invalidGrant('the refresh token was revoked');
+  const now = ctx.clock.now();
+  if (now.getTime() >= family.createdAt.getTime() + settings.lifetimeMs)
+    throw invalidGrant('the refresh token has expired');
+  // A replaced token is checked for reuse whatever its idle age; the current one must be fresh.
+  if (record.hash === family.currentHash && now >= refreshTokenExpiry(settings, family, record))
+    throw invalidGrant('the refresh token has expired');
+
+  const scope = narrowRefreshScope(family.scope, single(params, 'scope'));
+  const user = await ctx.store.getUser(family.userId);
+  if (!user) throw invalidGrant('the user no longer exists');
+  if (!user.active) throw invalidGrant('the user is disabled');
+  const application = await ctx.directory.application(family.audience);
+  if (!application) throw invalidGrant("the refresh token's audience no longer exists");
+
+  // The access token is made before the rotation is written, so the write holds its lock only
+  // for the compare-and-set; a token made for a rotation that then loses is simply dropped.
+  const access = await ctx.store.userAccess(user.id);
+  const permissionScope =
+    splitScope(family.scope).permissions === undefined
+      ? scope.permissions
+      : stillHeld(scope.permissions, permissionsInNamespace(access.permissions, application.namespace));
+  const token = await issueUserAccessToken(
+    ctx,
+    { userAccess: async () => access },
+    { user, clientId: client.clientId, application, permissionScope },
+  );
+
+  const next = mintRefreshToken();
+  const outcome = await rotateRefreshToken(ctx.core, record, next.hash, settings, client);
+  if (outcome === 'reused') {
+    throw invalidGrant('the refresh token was already used; its family is revoked');
+  }
+  if (outcome === 'revoked') throw invalidGrant('the refresh token was revoked');
+
+  const idToken = scope.protocol.includes('openid')
+    ? await issueIdToken(ctx, {
+        user,
+        clientId: client.clientId,
+        authTime: family.authTime,
+        sessionId: family.sessionId ?? undefined,
+        accessToken: token.issued.token,
+        scopes: scope.protocol,
+      })
+    : undefined;
+  const granted = joinScope(scope.protocol, token.scope ?? permissionScope);
+  return {
+    issued: token.issued,
+    response: {
+      access_token: token.issued.token,
+      token_type: 'Bearer',
+      expires_in: token.issued.expiresIn,
+      refresh_token: next.token,
+      ...(granted === '' ? {} : { scope: granted }),
+      ...(idToken === undefined ? {} : { id_token: idToken }),
+    },
+  };
+};
+
+const invalidGrant = (message: string): TesseraError => new TesseraError('ERR_INVALID_GRANT', message);
