@@ -107,6 +107,10 @@ export interface AuditFilter {
 export interface Queries extends AccountQueries, AuthorizationQueries, RefreshQueries, DeviceQueries {
   // users
   insertUser(user: User): Promise<void>;
+  /** insertUser for many users in a few multi-row statements; all or none. */
+  insertUsers(users: readonly User[]): Promise<void>;
+  /** Those of the userNames already taken, lower-cased (userNames compare case-insensitively). */
+  takenUserNames(userNames: readonly string[]): Promise<Set<string>>;
   /** Writes every field but `aver` (only bumpAver changes it); false when the stored version is not `expectedVersion`. */
   updateUser(user: User, expectedVersion: number): Promise<boolean>;
   /** Also removes the user's memberships and direct role grants. Returns false if absent. */
@@ -204,6 +208,8 @@ export interface Queries extends AccountQueries, AuthorizationQueries, RefreshQu
   lockJournal(): Promise<void>;
   lastAudit(): Promise<AuditEntry | undefined>;
   insertAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** insertAudit for a run of chained entries in a few statements, seq in the order given. */
+  insertAudits(entries: readonly NewAuditEntry[]): Promise<void>;
   /** Oldest first. */
   listAudit(options: { limit: number; filter?: AuditFilter }): Promise<AuditEntry[]>;
   insertEvent(event: NewLogEvent, at: Date): Promise<LogEvent>;

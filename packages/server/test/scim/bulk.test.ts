@@ -1,5 +1,6 @@
 /** /scim/v2/Bulk (RFC 7644 §3.7): bulkId references, failOnErrors, per-operation rollback, limits. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/core/audit.js';
 import { describeDialects } from '../support/stores.js';
 import { GROUP_SCHEMA, patchOp, type ScimTestApp, startScimApp, USER_SCHEMA, userBody } from './support.js';
 
@@ -231,5 +232,122 @@ describeDialects('SCIM Bulk', (dialect) => {
     const tooLarge = await t.scim('POST', '/Bulk', huge);
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.json.detail).toMatch(/4 MiB/);
+  });
+
+  /** The audit rows and events written after the given marks, for one request's effects. */
+  const journalSince = async (auditSeq: number, position: number) => {
+    const store = t.runtime.store;
+    const audit = await store.listAudit({ limit: 10_000, filter: { afterSeq: auditSeq } });
+    const events = await store.readEvents(position, 10_000);
+    return { audit, events };
+  };
+  const marks = async () => {
+    const store = t.runtime.store;
+    const last = await store.listAudit({ limit: 10_000 });
+    return { seq: last.at(-1)?.seq ?? 0, position: await store.lastEventPosition() };
+  };
+
+  it('creates a run of users as one batch: an audit row and an event each, in order, the chain intact', async () => {
+    await t.scim('POST', '/Users', userBody('batch.taken'));
+    const before = await marks();
+    const res = await t.scim(
+      'POST',
+      '/Bulk',
+      bulk([
+        { method: 'POST', path: '/Users', bulkId: 'b1', data: userBody('batch.one') },
+        { method: 'POST', path: '/Users', bulkId: 'b2', data: userBody('BATCH.TAKEN') },
+        { method: 'POST', path: '/Users', bulkId: 'b3', data: userBody('batch.two', { active: 'maybe' }) },
+        { method: 'POST', path: '/Users', bulkId: 'b4', data: userBody('batch.three') },
+        { method: 'POST', path: '/Users', bulkId: 'b5', data: userBody('Batch.Three') },
+        {
+          method: 'POST',
+          path: '/Users',
+          bulkId: 'b6',
+          data: userBody('batch.four', { displayName: 'Four' }),
+        },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    const ops = results(res);
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['b1', '201'],
+      ['b2', '409'],
+      ['b3', '400'],
+      ['b4', '201'],
+      ['b5', '409'],
+      ['b6', '201'],
+    ]);
+    expect(ops[1]?.response).toMatchObject({ status: '409', scimType: 'uniqueness' });
+    expect(ops[4]?.response).toMatchObject({ status: '409', scimType: 'uniqueness' });
+    const ids = [ops[0], ops[3], ops[5]].map((o) => o?.location?.split('/').pop());
+    for (const [i, id] of ids.entries()) {
+      const user = await t.scim('GET', `/Users/${id}`);
+      expect(user.status).toBe(200);
+      expect(user.headers.etag).toBe(ops[[0, 3, 5][i] as number]?.version);
+    }
+    expect((await t.scim('GET', `/Users/${ids[2]}`)).json.displayName).toBe('Four');
+    expect(await userIdByName('batch.two')).toBeUndefined();
+
+    const { audit, events } = await journalSince(before.seq, before.position);
+    expect(audit.map((a) => [a.action, a.targetId, a.actorId])).toEqual(
+      ids.map((id) => ['user.created', id, t.idpClientId]),
+    );
+    expect(audit.map((a) => a.summary)).toEqual([
+      { userName: 'batch.one', active: true },
+      { userName: 'batch.three', active: true },
+      { userName: 'batch.four', active: true },
+    ]);
+    expect(events.map((e) => [e.type, e.subjectId])).toEqual(ids.map((id) => ['user.created', id]));
+    expect(events.map((e) => e.position)).toEqual(events.map((_, i) => before.position + 1 + i));
+    const verified = await verifyAudit(t.runtime.ctx);
+    expect(verified.ok).toBe(true);
+    // The next change chains onto the batch's last row.
+    await t.scim('POST', '/Users', userBody('batch.after'));
+    expect((await verifyAudit(t.runtime.ctx)).ok).toBe(true);
+  });
+
+  it('failing half-way with failOnErrors: the earlier operations stand, the failed one is fully undone', async () => {
+    const group = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'half way' });
+    const before = await marks();
+    const res = await t.scim(
+      'POST',
+      '/Bulk',
+      bulk(
+        [
+          { method: 'POST', path: '/Users', bulkId: 'h1', data: userBody('half.one') },
+          {
+            method: 'PATCH',
+            path: `/Groups/${group.json.id}`,
+            data: patchOp({ op: 'add', path: 'members', value: [{ value: 'bulkId:h1' }] }),
+          },
+          // Two operations in one PATCH: the first would apply, the second fails, so neither does.
+          {
+            method: 'PATCH',
+            path: `/Groups/${group.json.id}`,
+            data: patchOp(
+              { op: 'replace', path: 'displayName', value: 'renamed' },
+              { op: 'add', path: 'nosuchattribute', value: 'x' },
+            ),
+          },
+          { method: 'POST', path: '/Users', bulkId: 'h2', data: userBody('half.two') },
+          { method: 'DELETE', path: `/Groups/${group.json.id}` },
+        ],
+        { failOnErrors: 1 },
+      ),
+    );
+    const ops = results(res);
+    expect(ops.map((o) => o.status)).toEqual(['201', '204', '400']);
+    expect(ops[2]?.response?.scimType).toBe('invalidPath');
+    const after = await t.scim('GET', `/Groups/${group.json.id}`);
+    expect(after.status).toBe(200);
+    expect(after.json.displayName).toBe('half way');
+    expect(after.json.members.map((m: { value: string }) => m.value)).toEqual([
+      ops[0]?.location?.split('/').pop(),
+    ]);
+    expect(after.headers.etag).toBe(ops[1]?.version);
+    expect(await userIdByName('half.two')).toBeUndefined();
+    const { audit } = await journalSince(before.seq, before.position);
+    expect(audit.map((a) => a.action)).toEqual(['user.created', 'group.members_added']);
+    expect((await verifyAudit(t.runtime.ctx)).ok).toBe(true);
   });
 });

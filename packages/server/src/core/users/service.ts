@@ -1,10 +1,17 @@
 import { type Actor, type CoreContext, checkVersion, commit, conflictLost } from '../context.js';
 import { notFound } from '../errors.js';
 import { isUuid, uuidv7 } from '../ids.js';
+import type { Change } from '../journal.js';
 import type { ListOptions, Page, User, UserAccess } from '../model.js';
 import type { Tx, UserFilter } from '../ports.js';
 import { accessChanged } from './access.js';
-import { changedAttributes, type UserAttributeOptions, type UserInput, userAttributes } from './user.js';
+import {
+  changedAttributes,
+  type UserAttributeOptions,
+  type UserAttributes,
+  type UserInput,
+  userAttributes,
+} from './user.js';
 
 export async function createUser(
   ctx: CoreContext,
@@ -14,38 +21,39 @@ export async function createUser(
 ): Promise<User> {
   const attributes = userAttributes(input, undefined, options);
   return commit(ctx, async (tx, now) => {
-    const user: User = {
-      id: uuidv7(now.getTime()),
-      ...attributes,
-      aver: 1,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const user = newUser(attributes, now);
     await tx.insertUser(user);
-    return {
-      result: user,
-      changes: [
-        {
-          actor,
-          action: 'user.created',
-          targetType: 'user',
-          targetId: user.id,
-          summary: { userName: user.userName, active: user.active },
-          events: [
-            {
-              type: 'user.created',
-              subjectType: 'user',
-              subjectId: user.id,
-              subjectVersion: user.aver,
-              data: { userName: user.userName, active: user.active },
-            },
-          ],
-        },
-      ],
-    };
+    return { result: user, changes: [userCreated(actor, user)] };
   });
 }
+
+/** A user as created at `now` (also used by createUsers). */
+export const newUser = (attributes: UserAttributes, now: Date): User => ({
+  id: uuidv7(now.getTime()),
+  ...attributes,
+  aver: 1,
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+});
+
+/** The audit row and event of a user's creation (also used by createUsers). */
+export const userCreated = (actor: Actor, user: User): Change => ({
+  actor,
+  action: 'user.created',
+  targetType: 'user',
+  targetId: user.id,
+  summary: { userName: user.userName, active: user.active },
+  events: [
+    {
+      type: 'user.created',
+      subjectType: 'user',
+      subjectId: user.id,
+      subjectVersion: user.aver,
+      data: { userName: user.userName, active: user.active },
+    },
+  ],
+});
 
 export async function getUser(ctx: CoreContext, id: string): Promise<User> {
   const user = isUuid(id) ? await ctx.store.getUser(id) : undefined;

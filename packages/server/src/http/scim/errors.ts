@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isTesseraError, TesseraError } from '../../core/errors.js';
+import type { Json } from '../../scim/resources/normalize.js';
 import { ERROR } from '../../scim/schema/urns.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -36,6 +37,11 @@ export function scimErrorHandler(error: FastifyError | Error, request: FastifyRe
         : 'Bearer realm="tessera"',
     );
   }
+  return reply.code(err.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(err));
+}
+
+/** The RFC 7644 §3.12 message of an error (also the `response` of a failed Bulk operation). */
+export function scimErrorBody(err: TesseraError): Json {
   const scimType =
     err.expose &&
     err.scimType !== undefined &&
@@ -43,15 +49,12 @@ export function scimErrorHandler(error: FastifyError | Error, request: FastifyRe
     (err.status === 400 || err.status === 409 || err.status === 413)
       ? err.scimType
       : undefined;
-  return reply
-    .code(err.status)
-    .type(SCIM_CONTENT_TYPE)
-    .send({
-      schemas: [ERROR],
-      status: String(err.status),
-      ...(scimType === undefined ? {} : { scimType }),
-      detail: err.expose ? err.message : 'internal server error',
-    });
+  return {
+    schemas: [ERROR],
+    status: String(err.status),
+    ...(scimType === undefined ? {} : { scimType }),
+    detail: err.expose ? err.message : 'internal server error',
+  };
 }
 
 /** Fastify's own failures (body parsing, limits, routing) as coded errors with their scimType. */

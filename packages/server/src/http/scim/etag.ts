@@ -24,9 +24,9 @@ function versionsIn(header: string | undefined): '*' | Set<number> | undefined {
   return versions;
 }
 
-/** RFC 9110 §13.1.1: 412 unless the current version is one `If-Match` names. */
-export function checkIfMatch(request: FastifyRequest, version: number): void {
-  const versions = versionsIn(request.headers['if-match']);
+/** RFC 9110 §13.1.1: 412 unless the current version is one `If-Match` (or a Bulk `version`) names. */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  const versions = versionsIn(ifMatch);
   if (versions === undefined || versions === '*' || versions.has(version)) return;
   throw new TesseraError(
     'ERR_PRECONDITION_FAILED',
@@ -34,9 +34,6 @@ export function checkIfMatch(request: FastifyRequest, version: number): void {
     { detail: { version: etagOf(version) } },
   );
 }
-
-/** Whether the request made a precondition of the version (so a lost race is the client's 412). */
-export const hasIfMatch = (request: FastifyRequest): boolean => request.headers['if-match'] !== undefined;
 
 /** RFC 9110 §13.1.2: a GET whose `If-None-Match` names the current version is answered 304. */
 export function notModified(request: FastifyRequest, version: number): boolean {

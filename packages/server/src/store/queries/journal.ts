@@ -1,15 +1,16 @@
 import { type Selectable, sql } from 'kysely';
-import type { ActorType, AuditEntry, EventType, LogEvent } from '../../core/model.js';
+import type { ActorType, AuditEntry, EventType, LogEvent, NewAuditEntry } from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import { mapErrors } from '../errors.js';
 import type { AuditLogTable, EventsTable, StoreDialect } from '../schema.js';
-import { type Db, fromMillis, parseJson, toMillis } from './shared.js';
+import { chunks, type Db, fromMillis, parseJson, toMillis } from './shared.js';
 
 type JournalQueries = Pick<
   Queries,
   | 'lockJournal'
   | 'lastAudit'
   | 'insertAudit'
+  | 'insertAudits'
   | 'listAudit'
   | 'insertEvent'
   | 'readEvents'
@@ -62,22 +63,17 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
       mapErrors(async () => {
         const row = await db
           .insertInto('audit_log')
-          .values({
-            id: entry.id,
-            at: toMillis(entry.at),
-            actor_type: entry.actorType,
-            actor_id: entry.actorId,
-            action: entry.action,
-            target_type: entry.targetType,
-            target_id: entry.targetId,
-            source_ip: entry.sourceIp,
-            summary: JSON.stringify(entry.summary),
-            prev_hash: entry.prevHash,
-            hash: entry.hash,
-          })
+          .values(auditRow(entry))
           .returning('seq')
           .executeTakeFirstOrThrow();
         return { ...entry, seq: Number(row.seq) };
+      }),
+
+    insertAudits: (entries) =>
+      mapErrors(async () => {
+        // Rows get their seq in VALUES order (one statement, under the journal lock).
+        for (const part of chunks(entries))
+          await db.insertInto('audit_log').values(part.map(auditRow)).execute();
       }),
 
     async listAudit({ limit, filter = {} }) {
@@ -165,6 +161,22 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
 function checkLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new TypeError(`limit must be a positive integer, got ${limit}`);
+}
+
+function auditRow(entry: NewAuditEntry) {
+  return {
+    id: entry.id,
+    at: toMillis(entry.at),
+    actor_type: entry.actorType,
+    actor_id: entry.actorId,
+    action: entry.action,
+    target_type: entry.targetType,
+    target_id: entry.targetId,
+    source_ip: entry.sourceIp,
+    summary: JSON.stringify(entry.summary),
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
 }
 
 function auditFromRow(row: Selectable<AuditLogTable>): AuditEntry {

@@ -4,11 +4,30 @@ import { mapErrors } from '../errors.js';
 import { filterDocument } from '../filter-document.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
 import type { UsersTable } from '../schema.js';
-import { atomic, changed, type Db, fromFlag, fromMillis, parseJson, toFlag, toMillis } from './shared.js';
+import {
+  atomic,
+  changed,
+  chunks,
+  type Db,
+  fromFlag,
+  fromMillis,
+  parseJson,
+  sortedUnique,
+  toFlag,
+  toMillis,
+} from './shared.js';
 
 type UserQueries = Pick<
   Queries,
-  'insertUser' | 'updateUser' | 'deleteUser' | 'getUser' | 'getUserByUserName' | 'listUsers' | 'bumpAver'
+  | 'insertUser'
+  | 'insertUsers'
+  | 'takenUserNames'
+  | 'updateUser'
+  | 'deleteUser'
+  | 'getUser'
+  | 'getUserByUserName'
+  | 'listUsers'
+  | 'bumpAver'
 >;
 
 export function userQueries(db: Db): UserQueries {
@@ -20,6 +39,31 @@ export function userQueries(db: Db): UserQueries {
           await writeEmails(db, user);
         }),
       ),
+
+    insertUsers: (users) =>
+      mapErrors(() =>
+        atomic(db, async (db) => {
+          // Multi-row INSERTs: a SCIM Bulk request creates up to 1,000 users in one go.
+          for (const part of chunks(users)) {
+            await db.insertInto('users').values(part.map(toRow)).execute();
+            const emails = part.flatMap(emailRows);
+            for (const rows of chunks(emails)) await db.insertInto('user_emails').values(rows).execute();
+          }
+        }),
+      ),
+
+    async takenUserNames(userNames) {
+      const taken = new Set<string>();
+      for (const part of chunks(sortedUnique(userNames.map((name) => name.toLowerCase())))) {
+        const rows = await db
+          .selectFrom('users')
+          .select('user_name_lower')
+          .where('user_name_lower', 'in', part)
+          .execute();
+        for (const row of rows) taken.add(row.user_name_lower);
+      }
+      return taken;
+    },
 
     updateUser: (user, expectedVersion) =>
       mapErrors(() =>
@@ -90,13 +134,16 @@ export function userQueries(db: Db): UserQueries {
 }
 
 async function writeEmails(db: Db, user: User): Promise<void> {
-  const values = [...new Set(user.emails.map((email) => email.value.toLowerCase()))];
-  if (values.length === 0) return;
-  await db
-    .insertInto('user_emails')
-    .values(values.map((value_lower) => ({ user_id: user.id, value_lower })))
-    .execute();
+  const rows = emailRows(user);
+  if (rows.length === 0) return;
+  await db.insertInto('user_emails').values(rows).execute();
 }
+
+const emailRows = (user: User) =>
+  [...new Set(user.emails.map((email) => email.value.toLowerCase()))].map((value_lower) => ({
+    user_id: user.id,
+    value_lower,
+  }));
 
 function toRow(user: User): UsersTable {
   return {

@@ -4,40 +4,57 @@ import { getGroup } from '../../../core/groups/service.js';
 import { canonicalGroup } from '../../../scim/resources/group.js';
 import { planGroupPatch } from '../../../scim/resources/group-patch.js';
 import { readPatchRequest } from '../../../scim/resources/patch-request.js';
-import { checkIfMatch, etagOf } from '../etag.js';
-import { asksForResource, renderGroups, sendResource } from '../render.js';
-import { endpoints, projectionOf, type ScimDeps, scimActorOf, withRetry } from '../request.js';
+import { checkIfMatch } from '../etag.js';
+import { asksForResource, renderGroups } from '../render.js';
+import {
+  callOf,
+  endpoints,
+  reply,
+  type ScimAnswer,
+  type ScimCall,
+  type ScimDeps,
+  withRetry,
+} from '../request.js';
 
 /**
  * PATCH /Groups/{id} (RFC 7644 §3.5.2). Member operations become one set of ids to add and one
  * to remove (or "replace all"), applied by the store in batches inside the group's transaction:
  * adding 10,000 members reads no member list, and nothing is half-applied.
  */
+export async function patchGroupOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
+  const operations = readPatchRequest(call.body);
+  const group = await withRetry(call.ifMatch, async () => {
+    const current = await getGroup(deps.ctx, call.id);
+    checkIfMatch(call.ifMatch, current.version);
+    const plan = planGroupPatch(canonicalGroup(current), operations);
+    return modifyGroup(
+      deps.ctx,
+      call.actor,
+      current.id,
+      {
+        attributes: {
+          displayName: plan.resource.displayName as string,
+          externalId: (plan.resource.externalId as string | undefined) ?? null,
+        },
+        ...(plan.members === undefined ? {} : { members: plan.members }),
+      },
+      { ifVersion: current.version },
+    );
+  });
+  const answer = {
+    id: group.id,
+    version: group.version,
+    location: `${deps.baseUrl}/Groups/${group.id}`,
+  };
+  if (!asksForResource(call.projection)) return { status: 204, ...answer };
+  return {
+    status: 200,
+    ...answer,
+    render: async () => (await renderGroups(deps, [group], call.projection))[0] ?? {},
+  };
+}
+
 export function patchGroupRoute(app: FastifyInstance, deps: ScimDeps): void {
   for (const url of endpoints('/Groups/:id'))
-    app.patch<{ Params: { id: string } }>(url, async (request, reply) => {
-      const projection = projectionOf(request);
-      const operations = readPatchRequest(request.body);
-      const group = await withRetry(request, async () => {
-        const current = await getGroup(deps.ctx, request.params.id);
-        checkIfMatch(request, current.version);
-        const plan = planGroupPatch(canonicalGroup(current), operations);
-        return modifyGroup(
-          deps.ctx,
-          scimActorOf(request),
-          current.id,
-          {
-            attributes: {
-              displayName: plan.resource.displayName as string,
-              externalId: (plan.resource.externalId as string | undefined) ?? null,
-            },
-            ...(plan.members === undefined ? {} : { members: plan.members }),
-          },
-          { ifVersion: current.version },
-        );
-      });
-      if (!asksForResource(projection)) return reply.code(204).header('ETag', etagOf(group.version)).send();
-      const [resource] = await renderGroups(deps, [group], projection);
-      return sendResource(reply, 200, resource ?? {}, group.version);
-    });
+    app.patch(url, async (request, to) => reply(to, await patchGroupOperation(deps, callOf(request))));
 }

@@ -2,29 +2,35 @@ import type { FastifyInstance } from 'fastify';
 import { modifyGroup } from '../../../core/groups/modify.js';
 import { getGroup } from '../../../core/groups/service.js';
 import { readGroup } from '../../../scim/resources/group.js';
-import { checkIfMatch, hasIfMatch } from '../etag.js';
-import { renderGroups, sendResource } from '../render.js';
-import { endpoints, projectionOf, type ScimDeps, scimActorOf } from '../request.js';
+import { checkIfMatch } from '../etag.js';
+import { renderGroups } from '../render.js';
+import { callOf, endpoints, reply, type ScimAnswer, type ScimCall, type ScimDeps } from '../request.js';
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1): attributes and members become exactly what the body says. */
+export async function replaceGroupOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
+  const current = await getGroup(deps.ctx, call.id);
+  checkIfMatch(call.ifMatch, current.version);
+  const { members, ...attributes } = readGroup(call.body);
+  const group = await modifyGroup(
+    deps.ctx,
+    call.actor,
+    current.id,
+    {
+      attributes,
+      members: { replace: true, add: members.ids, displays: members.displays, ignoreUnknown: true },
+    },
+    call.ifMatch !== undefined ? { ifVersion: current.version } : {},
+  );
+  return {
+    status: 200,
+    id: group.id,
+    version: group.version,
+    location: `${deps.baseUrl}/Groups/${group.id}`,
+    render: async () => (await renderGroups(deps, [group], call.projection))[0] ?? {},
+  };
+}
+
 export function replaceGroupRoute(app: FastifyInstance, deps: ScimDeps): void {
   for (const url of endpoints('/Groups/:id'))
-    app.put<{ Params: { id: string } }>(url, async (request, reply) => {
-      const projection = projectionOf(request);
-      const current = await getGroup(deps.ctx, request.params.id);
-      checkIfMatch(request, current.version);
-      const { members, ...attributes } = readGroup(request.body);
-      const group = await modifyGroup(
-        deps.ctx,
-        scimActorOf(request),
-        current.id,
-        {
-          attributes,
-          members: { replace: true, add: members.ids, displays: members.displays, ignoreUnknown: true },
-        },
-        hasIfMatch(request) ? { ifVersion: current.version } : {},
-      );
-      const [resource] = await renderGroups(deps, [group], projection);
-      return sendResource(reply, 200, resource ?? {}, group.version);
-    });
+    app.put(url, async (request, to) => reply(to, await replaceGroupOperation(deps, callOf(request))));
 }

@@ -1,17 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../../core/users/service.js';
 import { readUser } from '../../../scim/resources/user.js';
-import { renderUsers, sendResource } from '../render.js';
-import { endpoints, projectionOf, SCIM_USER_INPUT, type ScimDeps, scimActorOf } from '../request.js';
+import { renderUsers } from '../render.js';
+import {
+  callOf,
+  endpoints,
+  reply,
+  SCIM_USER_INPUT,
+  type ScimAnswer,
+  type ScimCall,
+  type ScimDeps,
+} from '../request.js';
 
 /** POST /Users (RFC 7644 §3.3): 201 with Location and ETag; a taken userName is 409 uniqueness. */
+export async function createUserOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
+  const user = await createUser(deps.ctx, call.actor, readUser(call.body), SCIM_USER_INPUT);
+  return {
+    status: 201,
+    id: user.id,
+    version: user.version,
+    location: `${deps.baseUrl}/Users/${user.id}`,
+    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
+  };
+}
+
 export function createUserRoute(app: FastifyInstance, deps: ScimDeps): void {
   for (const url of endpoints('/Users'))
-    app.post(url, async (request, reply) => {
-      const projection = projectionOf(request);
-      const user = await createUser(deps.ctx, scimActorOf(request), readUser(request.body), SCIM_USER_INPUT);
-      const [resource] = await renderUsers(deps, [user], projection);
-      reply.header('Location', `${deps.baseUrl}/Users/${user.id}`);
-      return sendResource(reply, 201, resource ?? {}, user.version);
-    });
+    app.post(url, async (request, to) => reply(to, await createUserOperation(deps, callOf(request))));
 }

@@ -3,14 +3,16 @@ import { getUser, updateUser } from '../../../core/users/service.js';
 import { applyPatch } from '../../../scim/resources/patch.js';
 import { readPatchRequest } from '../../../scim/resources/patch-request.js';
 import { canonicalUser, USER_SCHEMAS, userInputOf } from '../../../scim/resources/user.js';
-import { checkIfMatch, etagOf } from '../etag.js';
-import { asksForResource, renderUsers, sendResource } from '../render.js';
+import { checkIfMatch } from '../etag.js';
+import { asksForResource, renderUsers } from '../render.js';
 import {
+  callOf,
   endpoints,
-  projectionOf,
+  reply,
   SCIM_USER_INPUT,
+  type ScimAnswer,
+  type ScimCall,
   type ScimDeps,
-  scimActorOf,
   withRetry,
 } from '../request.js';
 
@@ -20,22 +22,31 @@ import {
  * 204 with the new ETag, or 200 with the resource when `attributes`/`excludedAttributes` ask
  * for it (Entra ID expects 204).
  */
+export async function patchUserOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
+  const operations = readPatchRequest(call.body);
+  const user = await withRetry(call.ifMatch, async () => {
+    const current = await getUser(deps.ctx, call.id);
+    checkIfMatch(call.ifMatch, current.version);
+    const patched = applyPatch(canonicalUser(current), operations, USER_SCHEMAS);
+    return updateUser(deps.ctx, call.actor, current.id, userInputOf(patched), {
+      ...SCIM_USER_INPUT,
+      ifVersion: current.version,
+    });
+  });
+  const answer = {
+    id: user.id,
+    version: user.version,
+    location: `${deps.baseUrl}/Users/${user.id}`,
+  };
+  if (!asksForResource(call.projection)) return { status: 204, ...answer };
+  return {
+    status: 200,
+    ...answer,
+    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
+  };
+}
+
 export function patchUserRoute(app: FastifyInstance, deps: ScimDeps): void {
   for (const url of endpoints('/Users/:id'))
-    app.patch<{ Params: { id: string } }>(url, async (request, reply) => {
-      const projection = projectionOf(request);
-      const operations = readPatchRequest(request.body);
-      const user = await withRetry(request, async () => {
-        const current = await getUser(deps.ctx, request.params.id);
-        checkIfMatch(request, current.version);
-        const patched = applyPatch(canonicalUser(current), operations, USER_SCHEMAS);
-        return updateUser(deps.ctx, scimActorOf(request), current.id, userInputOf(patched), {
-          ...SCIM_USER_INPUT,
-          ifVersion: current.version,
-        });
-      });
-      if (!asksForResource(projection)) return reply.code(204).header('ETag', etagOf(user.version)).send();
-      const [resource] = await renderUsers(deps, [user], projection);
-      return sendResource(reply, 200, resource ?? {}, user.version);
-    });
+    app.patch(url, async (request, to) => reply(to, await patchUserOperation(deps, callOf(request))));
 }

@@ -1,26 +1,40 @@
 import type { FastifyInstance } from 'fastify';
 import { getUser, updateUser } from '../../../core/users/service.js';
 import { readUser } from '../../../scim/resources/user.js';
-import { checkIfMatch, hasIfMatch } from '../etag.js';
-import { renderUsers, sendResource } from '../render.js';
-import { endpoints, projectionOf, SCIM_USER_INPUT, type ScimDeps, scimActorOf } from '../request.js';
+import { checkIfMatch } from '../etag.js';
+import { renderUsers } from '../render.js';
+import {
+  callOf,
+  endpoints,
+  reply,
+  SCIM_USER_INPUT,
+  type ScimAnswer,
+  type ScimCall,
+  type ScimDeps,
+} from '../request.js';
 
 /**
  * PUT /Users/{id} (RFC 7644 §3.5.1): every attribute the body leaves out is cleared — the
  * identity provider owns what it sends. readOnly values (`id`, `meta`) are ignored.
  */
+export async function replaceUserOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
+  const current = await getUser(deps.ctx, call.id);
+  checkIfMatch(call.ifMatch, current.version);
+  const input = readUser(call.body);
+  const user = await updateUser(deps.ctx, call.actor, current.id, input, {
+    ...SCIM_USER_INPUT,
+    ...(call.ifMatch !== undefined ? { ifVersion: current.version } : {}),
+  });
+  return {
+    status: 200,
+    id: user.id,
+    version: user.version,
+    location: `${deps.baseUrl}/Users/${user.id}`,
+    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
+  };
+}
+
 export function replaceUserRoute(app: FastifyInstance, deps: ScimDeps): void {
   for (const url of endpoints('/Users/:id'))
-    app.put<{ Params: { id: string } }>(url, async (request, reply) => {
-      const projection = projectionOf(request);
-      const current = await getUser(deps.ctx, request.params.id);
-      checkIfMatch(request, current.version);
-      const input = readUser(request.body);
-      const user = await updateUser(deps.ctx, scimActorOf(request), current.id, input, {
-        ...SCIM_USER_INPUT,
-        ...(hasIfMatch(request) ? { ifVersion: current.version } : {}),
-      });
-      const [resource] = await renderUsers(deps, [user], projection);
-      return sendResource(reply, 200, resource ?? {}, user.version);
-    });
+    app.put(url, async (request, to) => reply(to, await replaceUserOperation(deps, callOf(request))));
 }
