@@ -14,6 +14,8 @@ export interface UserTokensRevoked {
   userId: string;
   /** Tokens issued (iat) before this instant are revoked. */
   before: Date;
+  /** Refresh-token families revoked with them (those started at or before `before`). */
+  refreshFamiliesRevoked: number;
 }
 
 /**
@@ -37,15 +39,18 @@ export async function revokeUserTokens(
       );
     }
     const aver = (await tx.bumpAver(user.id)) ?? user.aver;
+    // Refresh tokens too: every family started at or before `before` descends from a credential
+    // of that time, however often it was rotated since.
+    const refreshFamilies = await tx.revokeUserRefreshFamilies(user.id, before, now, 'user_tokens_revoked');
     return {
-      result: { userId: user.id, before },
+      result: { userId: user.id, before, refreshFamiliesRevoked: refreshFamilies.length },
       changes: [
         {
           actor,
           action: 'user.tokens_revoked',
           targetType: 'user',
           targetId: user.id,
-          summary: { before: before.toISOString() },
+          summary: { before: before.toISOString(), refreshFamilies },
           events: [
             {
               type: 'user.tokens_revoked',

@@ -6,7 +6,11 @@ import { idParams, str } from './schemas.js';
 
 const revokedUser = {
   type: 'object',
-  properties: { userId: str(), before: { type: 'string', format: 'date-time' } },
+  properties: {
+    userId: str(),
+    before: { type: 'string', format: 'date-time' },
+    refreshFamiliesRevoked: { type: 'integer' },
+  },
 } as const;
 const revokedToken = {
   type: 'object',
@@ -20,7 +24,8 @@ export function revocationRoutes(app: FastifyInstance, ctx: CoreContext, maxToke
     {
       schema: {
         tags,
-        summary: 'Revoke every token of the user issued before `before` (default: now), on every verifier',
+        summary:
+          'Revoke every token of the user issued before `before` (default: now), on every verifier, and the refresh tokens of every sign-in before it',
         params: idParams,
         body: {
           type: ['object', 'null'],

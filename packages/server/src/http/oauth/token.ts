@@ -22,6 +22,9 @@ const successSchema = {
     token_type: { type: 'string' },
     expires_in: { type: 'integer' },
     scope: { type: 'string' },
+    refresh_token: { type: 'string' },
+    id_token: { type: 'string' },
+    issued_token_type: { type: 'string' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
 } as const;
