@@ -1,4 +1,5 @@
 import type { GrantType } from '../../model.js';
+import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Grant } from './grant.js';
 import { refreshToken } from './refresh-token.js';
@@ -9,6 +10,7 @@ import { refreshToken } from './refresh-token.js';
  */
 export const GRANTS: Readonly<Partial<Record<GrantType, Grant>>> = {
   client_credentials: clientCredentials,
+  authorization_code: authorizationCode,
   refresh_token: refreshToken,
 };
 

@@ -1,0 +1,170 @@
+import { type Actor, commit } from '../../context.js';
+import { TesseraError } from '../../errors.js';
+import { hashSecret } from '../../ids.js';
+import type { Client } from '../../model.js';
+import { verifierMatches } from '../../oauth/authorize/pkce.js';
+import type { AuthorizationCode } from '../../oauth/authorize/ports.js';
+import { issueIdToken } from '../../oauth/oidc/id-token.js';
+import { issueRefreshToken, revokeRefreshFamilies } from '../../oauth/refresh/tokens.js';
+import { splitScope } from '../../oauth/scopes.js';
+import { revokeToken } from '../../revocations.js';
+import { single } from '../params.js';
+import { issueUserAccessToken } from '../user-access-token.js';
+import type { Grant, GrantContext } from './grant.js';
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5-4.6): the client trades a code for tokens. The code
+ * must be unused and unexpired, issued to this client for this redirect_uri, and the verifier
+ * must hash to its challenge. Tokens: the user's access token (rights read now), an ID token
+ * when `openid` was granted, a refresh token when the client is registered for refresh_token.
+ *
+ * The hot path is one read of the code, one of the user, the user's access, two signatures and
+ * one transaction that claims the code (compare-and-set on used_at) and starts the refresh
+ * family. No audit row per redemption: the authorization that made the code was audited.
+ *
+ * A second redemption (RFC 6749 §4.1.2: "If an authorization code is used more than once, the
+ * authorization server MUST deny the request and SHOULD revoke (when possible) all tokens
+ * previously issued based on that authorization code") revokes the refresh family and the
+ * access token's jti, and is audited.
+ */
+export const authorizationCode: Grant = async (ctx, client, params) => {
+  const code = single(params, 'code');
+  if (code === undefined) throw missing('code');
+  const redirectUri = single(params, 'redirect_uri');
+  if (redirectUri === undefined) throw missing('redirect_uri');
+  const verifier = single(params, 'code_verifier');
+  if (verifier === undefined) throw missing('code_verifier');
+
+  const codeHash = code.length > 128 ? '' : hashSecret(code);
+  const record = codeHash === '' ? undefined : await ctx.store.getAuthorizationCode(codeHash);
+  if (!record) throw invalidGrant('the authorization code is invalid');
+  if (record.usedAt !== null) {
+    await revokeIssued(ctx, record, client);
+    throw invalidGrant('the authorization code was already used; the tokens issued for it are revoked');
+  }
+  const now = ctx.clock.now();
+  if (record.expiresAt.getTime() <= now.getTime()) throw invalidGrant('the authorization code has expired');
+  if (record.clientId !== client.clientId) {
+    throw invalidGrant('the authorization code was issued to another client');
+  }
+  if (record.redirectUri !== redirectUri) {
+    throw invalidGrant('redirect_uri does not match the one of the authorization request');
+  }
+  if (!verifierMatches(verifier, record.codeChallenge)) {
+    throw invalidGrant('the code_verifier does not match the code_challenge (PKCE)');
+  }
+  const user = await ctx.store.getUser(record.userId);
+  if (!user) throw invalidGrant('the user no longer exists');
+  if (!user.active) throw invalidGrant('the user is disabled');
+  const application = await ctx.directory.application(record.audience);
+  if (!application) throw invalidGrant("the authorization's audience no longer exists");
+
+  const { protocol, permissions } = splitScope(record.scope);
+  const access = await issueUserAccessToken(ctx, ctx.store, {
+    user,
+    clientId: client.clientId,
+    application,
+    permissionScope: permissions,
+  });
+  const idToken = protocol.includes('openid')
+    ? await issueIdToken(ctx, {
+        user,
+        clientId: client.clientId,
+        nonce: record.nonce ?? undefined,
+        authTime: record.authTime,
+        sessionId: record.sessionId ?? undefined,
+        accessToken: access.issued.token,
+        scopes: protocol,
+      })
+    : undefined;
+
+  const refresh = client.grantTypes.includes('refresh_token');
+  const outcome = await commit(ctx.core, async (tx) => {
+    const issuedRefresh = refresh
+      ? await issueRefreshToken(tx, {
+          userId: user.id,
+          clientId: client.clientId,
+          audience: application.audience,
+          scope: record.scope,
+          sessionId: record.sessionId,
+          authTime: record.authTime,
+          now,
+        })
+      : undefined;
+    const claimed = await tx.redeemAuthorizationCode(codeHash, now, {
+      accessTokenJti: access.issued.claims.jti,
+      accessTokenExpiresAt: new Date(access.issued.claims.exp * 1000),
+      refreshFamilyId: issuedRefresh?.familyId ?? null,
+    });
+    // A concurrent redemption won: roll back this one's refresh family (throwing does).
+    if (!claimed) throw LOST_RACE;
+    return { result: issuedRefresh, changes: [] };
+  }).catch(async (err: unknown) => {
+    if (err !== LOST_RACE) throw err;
+    const winner = await ctx.store.getAuthorizationCode(codeHash);
+    if (winner) await revokeIssued(ctx, winner, client);
+    throw invalidGrant('the authorization code was already used; the tokens issued for it are revoked');
+  });
+
+  return {
+    issued: access.issued,
+    response: {
+      access_token: access.issued.token,
+      token_type: 'Bearer',
+      expires_in: access.issued.expiresIn,
+      // RFC 6749 §5.1: the granted scope, protocol scopes included.
+      ...(record.scope !== '' && { scope: record.scope }),
+      ...(outcome && { refresh_token: outcome.token }),
+      ...(idToken && { id_token: idToken }),
+    },
+  };
+};
+
+/**
+ * Revokes what a code issued: its refresh family (with the audit row of the replay, in one
+ * transaction) and then its access token's jti (a `token.revoked` event verifiers follow). Run
+ * on every replay, so a crash between the two is repaired by the next attempt.
+ */
+async function revokeIssued(ctx: GrantContext, record: AuthorizationCode, client: Client): Promise<void> {
+  const actor: Actor = { type: 'client', id: client.clientId };
+  await commit(ctx.core, async (tx, now) => {
+    const families = record.refreshFamilyId === null ? [] : [record.refreshFamilyId];
+    const revoked = await revokeRefreshFamilies(tx, families, now, 'code_replayed');
+    return {
+      result: undefined,
+      changes: [
+        {
+          actor,
+          action: 'oauth.code_replayed',
+          targetType: 'user',
+          targetId: record.userId,
+          summary: {
+            clientId: record.clientId,
+            presentedBy: client.clientId,
+            accessTokenJti: record.accessTokenJti,
+            refreshFamiliesRevoked: revoked,
+          },
+        },
+      ],
+    };
+  });
+  if (record.accessTokenJti !== null) {
+    await revokeToken(
+      ctx.core,
+      actor,
+      {
+        jti: record.accessTokenJti,
+        ...(record.accessTokenExpiresAt && { expiresAt: record.accessTokenExpiresAt }),
+      },
+      ctx.accessTokenLifetimeMs,
+    );
+  }
+}
+
+/** Thrown inside the transaction to roll it back when the code was claimed concurrently. */
+const LOST_RACE = new Error('authorization code claimed concurrently');
+
+const missing = (name: string): TesseraError =>
+  new TesseraError('ERR_INVALID_REQUEST', `the request is missing a required parameter: ${name}`);
+
+const invalidGrant = (message: string): TesseraError => new TesseraError('ERR_INVALID_GRANT', message);
