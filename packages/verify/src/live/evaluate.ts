@@ -2,6 +2,7 @@
  * The rule of docs/design/live-access.md, applied to one token against the live state.
  * Pure and synchronous; the overlay memoizes its verdicts per token and state version.
  */
+import { grants } from '../can.js';
 import type { AccessTokenClaims } from '../jwt/claims.js';
 import type { OverlayVerdict } from '../overlay.js';
 import type { LiveState } from './state.js';
@@ -35,7 +36,24 @@ export function evaluate(
     if (client && !client.enabled) return REVOKED('the client is disabled');
     roles = client?.roles ?? stringList(claims.roles) ?? [];
   }
-  return { roles, permissions: permissionsOf(state, roles, audiences(claims)) };
+  const permissions = permissionsOf(state, roles, audiences(claims));
+  return { roles, permissions: claims.scope ? withinScope(permissions, claims.scope) : permissions };
+}
+
+/**
+ * A token issued for a `scope` (client_credentials with scope, a refresh or exchange narrowed
+ * to some permissions) never regains more than the scope grants, whatever its roles grant now:
+ * the current permissions the scope grants, plus the scope's own entries the current
+ * permissions still grant (a scope `docs:read` under a role now holding `docs:*`). The wildcard
+ * rule is the server's (packages/server/src/core/permissions.ts `grants`).
+ */
+function withinScope(permissions: readonly string[], scope: string): string[] {
+  const entries = scope.split(' ').filter((s) => s.length > 0);
+  if (entries.length === 0) return [...permissions];
+  const out = new Set<string>();
+  for (const p of permissions) if (entries.some((s) => grants(s, p))) out.add(p);
+  for (const s of entries) if (permissions.some((p) => grants(p, s))) out.add(s);
+  return [...out].sort();
 }
 
 function withGroupRoles(state: LiveState, direct: readonly string[], groups: readonly string[]): string[] {
