@@ -189,6 +189,13 @@ export const OPTIONS = {
     default: '',
     doc: 'From address of Tessera\'s mails (required with TESSERA_SMTP_URL), e.g. "Tessera <id@example.com>".',
   },
+  loginRateLimit: {
+    env: 'TESSERA_LOGIN_RATE_LIMIT',
+    kind: 'integer',
+    default: '20',
+    min: 1,
+    doc: 'Password form posts (login, activation, reset) per minute allowed per IP address, on top of the per-account lockout (5 failures lock an account for 1 min, doubling up to 1 h).',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export interface Config {
@@ -222,6 +229,7 @@ export interface Config {
   /** null: no mail; links are handed back instead. */
   smtpUrl: string | null;
   mailFrom: string;
+  loginRateLimit: number;
   /** Unsafe settings, logged once at start. */
   warnings: string[];
 }
@@ -330,6 +338,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     passwordResetLifetimeMs: integer('passwordResetLifetime'),
     smtpUrl: read('smtpUrl') || null,
     mailFrom: read('mailFrom'),
+    loginRateLimit: integer('loginRateLimit'),
     warnings,
   };
   if (config.accessTokenLifetimeMs > 24 * 3_600_000) warnings.push('access tokens live longer than 24 h');

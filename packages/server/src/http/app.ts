@@ -13,7 +13,7 @@ import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
 import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
 import { oauthRoutes } from './oauth/token.js';
-import { installPages } from './pages/plugin.js';
+import { accountSettings, installPages } from './pages/plugin.js';
 import { scimPlugin } from './scim/plugin.js';
 import { wellKnownRoutes } from './well-known/plugin.js';
 
@@ -81,10 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(oauthRoutes, { tokens });
   // Server-rendered pages (sessions, CSRF, stylesheet; docs/accounts.md): installed on the root
   // app before any other page plugin, which reads sessions through it.
-  await installPages(app, {
-    ctx,
-    policy: { absoluteMs: config.sessionLifetimeMs, idleMs: config.sessionIdleTimeoutMs },
-  });
+  const accounts = accountSettings(config);
+  await installPages(app, { ctx, settings: accounts, loginRateLimit: config.loginRateLimit });
   // Tessera's own APIs accept only Tessera's own access tokens for its own audience.
   const authenticate = async (token: string): Promise<AdminPrincipal> => {
     const claims = await verifyAccessToken(
@@ -115,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         keys: keyRing,
         authenticate,
         maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+        accounts,
         userTokens: {
           keyRing,
           issuer: config.issuer,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountSettings } from '../../core/accounts/settings.js';
 import type { CoreContext } from '../../core/context.js';
 import { TesseraError } from '../../core/errors.js';
 import { anyGrants } from '../../core/permissions.js';
@@ -8,6 +9,7 @@ import { applicationRoutes } from './applications.js';
 import { auditRoutes } from './audit.js';
 import { clientRoutes } from './clients.js';
 import { groupRoutes } from './groups.js';
+import { invitationRoutes } from './invitations.js';
 import { type KeyAdmin, keyRoutes } from './keys.js';
 import { adminErrorHandler } from './problem.js';
 import { revocationRoutes } from './revocations.js';
@@ -29,6 +31,8 @@ export interface AdminOptions {
   maxTokenLifetimeMs: number;
   /** How admin-minted user tokens are signed. */
   userTokens: UserTokenSettings;
+  /** Invitations and password resets (docs/accounts.md); without it, no such routes. */
+  accounts?: AccountSettings;
   /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
   authenticate(token: string): Promise<AdminPrincipal>;
 }
@@ -70,4 +74,5 @@ export async function adminPlugin(app: FastifyInstance, options: AdminOptions) {
   keyRoutes(app, options.keys);
   revocationRoutes(app, options.ctx, options.maxTokenLifetimeMs);
   userTokenRoutes(app, options.ctx, options.userTokens);
+  if (options.accounts) invitationRoutes(app, options.ctx, options.accounts);
 }

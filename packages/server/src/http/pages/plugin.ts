@@ -7,21 +7,41 @@
  * Other page plugins (consent, device) register `@fastify/formbody` and `pageErrorHandler`
  * (./errors.ts) in their own scope, and use render.ts and session.ts.
  */
-
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import type { SessionPolicy } from '../../core/accounts/sessions.js';
+import type { Config } from '../../config/defaults.js';
+import type { AccountSettings } from '../../core/accounts/settings.js';
+import { DEFAULT_LOCKOUT } from '../../core/accounts/throttle.js';
 import type { CoreContext } from '../../core/context.js';
+import { smtpMailer } from '../../mail/smtp.js';
+import { RateLimiter } from '../rate-limit.js';
+import { activateRoutes } from './activate.js';
 import { stylesheetRoute } from './assets.js';
 import { pageErrorHandler } from './errors.js';
 import { homeRoutes } from './home.js';
+import { loginRoutes } from './login.js';
 import { logoutRoutes } from './logout.js';
+import { resetRoutes } from './reset.js';
 import type { PagesRuntime } from './session.js';
 
 export interface PagesOptions {
   ctx: CoreContext;
-  policy: SessionPolicy;
+  settings: AccountSettings;
+  /** Password form posts (login, activation, reset) per minute per IP address. */
+  loginRateLimit: number;
+}
+
+/** The account flows' settings from the configuration (the mailer only when SMTP is configured). */
+export function accountSettings(config: Config): AccountSettings {
+  return {
+    baseUrl: config.issuer,
+    invitationLifetimeMs: config.invitationLifetimeMs,
+    passwordResetLifetimeMs: config.passwordResetLifetimeMs,
+    session: { absoluteMs: config.sessionLifetimeMs, idleMs: config.sessionIdleTimeoutMs },
+    lockout: DEFAULT_LOCKOUT,
+    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null,
+  };
 }
 
 /** Form posts of pages are small; nothing legitimate comes near this. */
@@ -29,18 +49,28 @@ export const PAGE_BODY_LIMIT = 16 * 1024;
 
 /** Decorates the ROOT app (call before registering any page plugin) and registers the account pages. */
 export async function installPages(app: FastifyInstance, options: PagesOptions): Promise<PagesRuntime> {
+  const { ctx, settings } = options;
   const csrfKey = Buffer.from(
-    await options.ctx.store.accountSecret('csrf', randomBytes(32).toString('base64url')),
+    await ctx.store.accountSecret('csrf', randomBytes(32).toString('base64url')),
     'base64url',
   );
-  const pages: PagesRuntime = { ctx: options.ctx, policy: options.policy, csrfKey };
+  const limiter = new RateLimiter({
+    limit: options.loginRateLimit,
+    windowMs: 60_000,
+    now: () => ctx.clock.now().getTime(),
+  });
+  const pages: PagesRuntime = { ctx, policy: settings.session, csrfKey, settings, limiter };
   app.decorate('tesseraPages', pages);
   stylesheetRoute(app);
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: PAGE_BODY_LIMIT });
     scope.setErrorHandler(pageErrorHandler);
     homeRoutes(scope);
+    loginRoutes(scope);
     logoutRoutes(scope);
+    activateRoutes(scope);
+    resetRoutes(scope);
   });
+  app.addHook('onClose', async () => settings.mailer?.close?.());
   return pages;
 }

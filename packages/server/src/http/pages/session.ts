@@ -27,11 +27,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession, type SessionPolicy } from '../../core/accounts/sessions.js';
+import type { AccountSettings } from '../../core/accounts/settings.js';
 import type { CoreContext } from '../../core/context.js';
 import { commit } from '../../core/context.js';
 import { TesseraError } from '../../core/errors.js';
 import { randomSecret } from '../../core/ids.js';
 import { LOGIN_PATH } from '../paths.js';
+import type { RateLimiter } from '../rate-limit.js';
 
 export interface PageSession {
   /** The session's public id (OIDC `sid`), never the cookie secret. */
@@ -46,6 +48,10 @@ export interface PagesRuntime {
   policy: SessionPolicy;
   /** HMAC key of CSRF tokens (32 bytes). */
   csrfKey: Buffer;
+  /** Invitation/reset/lockout settings and the mailer. */
+  settings: AccountSettings;
+  /** Per-IP limit on password form posts (login, activation, reset). */
+  limiter: RateLimiter;
 }
 
 declare module 'fastify' {
