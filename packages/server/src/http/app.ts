@@ -12,7 +12,10 @@ import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
 import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
+import { authorizeRoutes } from './oauth/authorize.js';
+import { endSessionRoutes } from './oauth/end-session.js';
 import { oauthRoutes } from './oauth/token.js';
+import { userInfoRoutes } from './oauth/userinfo.js';
 import { accountSettings, installPages } from './pages/plugin.js';
 import { scimPlugin } from './scim/plugin.js';
 import { wellKnownRoutes } from './well-known/plugin.js';
@@ -83,6 +86,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // app before any other page plugin, which reads sessions through it.
   const accounts = accountSettings(config);
   await installPages(app, { ctx, settings: accounts, loginRateLimit: config.loginRateLimit });
+  // Authorization code + PKCE and OpenID Connect (docs/oauth.md): /oauth2/authorize, /consent,
+  // /oauth2/userinfo, /oauth2/end_session. After installPages: they read page sessions.
+  await app.register(authorizeRoutes, { ctx, issuer: config.issuer });
+  await app.register(userInfoRoutes, {
+    store: ctx.store,
+    keyRing,
+    issuer: config.issuer,
+    isRevoked: (jti: string) => deps.revocations?.isRevoked(jti) === true,
+  });
+  await app.register(endSessionRoutes, { store: ctx.store, keyRing, issuer: config.issuer });
   // Tessera's own APIs accept only Tessera's own access tokens for its own audience.
   const authenticate = async (token: string): Promise<AdminPrincipal> => {
     const claims = await verifyAccessToken(

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GRANTS } from '../../src/core/tokens/grants/index.js';
 import { type Fixture, ISSUER, requestToken, startFixture } from './fixture.js';
 
 let f: Fixture;
@@ -41,26 +42,50 @@ describe('well-known endpoints', () => {
     expect(after.keys.map((k: { kid: string }) => k.kid)).toContain(rotated.kid);
   });
 
-  it('describes the authorization server (RFC 8414) with only what it supports', async () => {
+  it('describes the authorization server (RFC 8414) with only what this app serves', async () => {
+    // This app has the token endpoint only (no authorization, userinfo, end_session routes):
+    // none of them is advertised, and no response type is.
     const res = await f.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.json()).toEqual({
+    const doc = res.json();
+    expect(doc).toMatchObject({
       issuer: ISSUER,
       token_endpoint: `${ISSUER}/oauth2/token`,
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
       response_types_supported: [],
+      id_token_signing_alg_values_supported: ['ES256'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     });
+    expect(doc.grant_types_supported).toEqual(Object.keys(GRANTS));
+    expect(doc.token_endpoint_auth_signing_alg_values_supported).toContain('ES256');
+    expect(doc.token_endpoint_auth_signing_alg_values_supported).not.toContain('HS256');
+    for (const absent of [
+      'authorization_endpoint',
+      'userinfo_endpoint',
+      'end_session_endpoint',
+      'revocation_endpoint',
+      'introspection_endpoint',
+      'device_authorization_endpoint',
+      'code_challenge_methods_supported',
+    ]) {
+      expect(doc).not.toHaveProperty(absent);
+    }
   });
 
-  it('serves the OpenID configuration as the same document plus subject types', async () => {
+  it('serves the OpenID configuration as the same document', async () => {
     const oauth = (
       await f.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' })
     ).json();
     const res = await f.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ...oauth, subject_types_supported: ['public'] });
+    expect(res.json()).toEqual(oauth);
+    expect(oauth.subject_types_supported).toEqual(['public']);
   });
 });

@@ -215,6 +215,9 @@ const ASSERTION_ALGS: Readonly<Record<string, { kty: string; crv?: string }>> = 
   EdDSA: { kty: 'OKP', crv: 'Ed25519' },
 };
 
+/** What discovery advertises as `token_endpoint_auth_signing_alg_values_supported`. */
+export const ASSERTION_ALGORITHMS: readonly string[] = Object.keys(ASSERTION_ALGS);
+
 /** Header parameters that would let the assertion pick its own key or semantics (RFC 8725 §3.10). */
 const REFUSED_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit', 'b64'] as const;
 

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { JwkSet } from '../../core/keys/jwks.js';
 import type { KeyRing } from '../../core/keys/keyring.js';
-import { authorizationServerMetadata, JWKS_PATH, openIdConfiguration } from './metadata.js';
+import {
+  AUTHORIZE_PATH,
+  DEVICE_AUTHORIZATION_PATH,
+  END_SESSION_PATH,
+  INTROSPECTION_PATH,
+  REVOCATION_PATH,
+  USERINFO_PATH,
+} from '../paths.js';
+import { JWKS_PATH, type MetadataEndpoints, serverMetadata } from './metadata.js';
 
 export interface WellKnownOptions {
   keyRing: Pick<KeyRing, 'jwks'>;
@@ -19,7 +27,7 @@ export interface WellKnownOptions {
  * key changes sooner.
  */
 const JWKS_CACHE = 'public, max-age=300';
-/** Metadata changes only with configuration. */
+/** Metadata changes only with configuration (and the signing algorithm with a key change). */
 const METADATA_CACHE = 'public, max-age=3600';
 
 /** `/.well-known/jwks.json`, `/.well-known/oauth-authorization-server` (RFC 8414), `/.well-known/openid-configuration`. */
@@ -28,8 +36,6 @@ export async function wellKnownRoutes(app: FastifyInstance, options: WellKnownOp
   if (!URL.canParse(options.issuer))
     throw new TypeError(`issuer ${JSON.stringify(options.issuer)} is not an absolute URL`);
   const issuer = options.issuer.replace(/\/+$/, '');
-  const oauthMetadata = JSON.stringify(authorizationServerMetadata(issuer));
-  const openIdMetadata = JSON.stringify(openIdConfiguration(issuer));
 
   // The key ring returns the same frozen set until it changes; serialize each set once.
   let lastSet: JwkSet | undefined;
@@ -43,10 +49,36 @@ export async function wellKnownRoutes(app: FastifyInstance, options: WellKnownOp
     return reply.type('application/jwk-set+json').header('Cache-Control', JWKS_CACHE).send(lastJson);
   });
 
-  app.get('/.well-known/oauth-authorization-server', async (_request, reply) =>
-    reply.type('application/json').header('Cache-Control', METADATA_CACHE).send(oauthMetadata),
-  );
-  app.get('/.well-known/openid-configuration', async (_request, reply) =>
-    reply.type('application/json').header('Cache-Control', METADATA_CACHE).send(openIdMetadata),
-  );
+  // Endpoints are listed only when their routes exist; every route is registered by the time
+  // the server answers, so the document is built on the first request (and again when the
+  // published keys, hence the ID token algorithms, change).
+  let metadataFor: JwkSet | undefined;
+  let metadataJson = '';
+  const metadata = async (): Promise<string> => {
+    const set = await keyRing.jwks();
+    if (set !== metadataFor) {
+      const has = (method: 'GET' | 'POST', url: string) => app.hasRoute({ method, url });
+      const endpoints: MetadataEndpoints = {
+        authorization: has('GET', AUTHORIZE_PATH),
+        userinfo: has('GET', USERINFO_PATH),
+        endSession: has('GET', END_SESSION_PATH),
+        revocation: has('POST', REVOCATION_PATH),
+        introspection: has('POST', INTROSPECTION_PATH),
+        deviceAuthorization: has('POST', DEVICE_AUTHORIZATION_PATH),
+      };
+      const algorithms = [...new Set(set.keys.map((key) => String(key.alg)))].sort();
+      metadataJson = JSON.stringify(serverMetadata(issuer, endpoints, algorithms));
+      metadataFor = set;
+    }
+    return metadataJson;
+  };
+
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+    app.get(path, async (_request, reply) =>
+      reply
+        .type('application/json')
+        .header('Cache-Control', METADATA_CACHE)
+        .send(await metadata()),
+    );
+  }
 }
