@@ -196,6 +196,34 @@ export const OPTIONS = {
     min: 1,
     doc: 'Password form posts (login, activation, reset) per minute allowed per IP address, on top of the per-account lockout (5 failures lock an account for 1 min, doubling up to 1 h).',
   },
+  deviceCodeLifetime: {
+    env: 'TESSERA_DEVICE_CODE_LIFETIME',
+    kind: 'duration',
+    default: '10m',
+    min: 10_000,
+    doc: 'How long a device authorization (RFC 8628: `tessera login`, TVs, CLIs) waits for the user to enter and approve its code (`expires_in`).',
+  },
+  deviceCodeInterval: {
+    env: 'TESSERA_DEVICE_CODE_INTERVAL',
+    kind: 'duration',
+    default: '5s',
+    min: 1000,
+    doc: 'Minimum time between a device\'s polls of the token endpoint (RFC 8628 `interval`, whole seconds); a device polling faster is told `slow_down` and its interval grows by 5 s.',
+  },
+  deviceRateLimit: {
+    env: 'TESSERA_DEVICE_RATE_LIMIT',
+    kind: 'integer',
+    default: '30',
+    min: 1,
+    doc: 'Device authorization requests per minute allowed per IP address (each stores a pending authorization).',
+  },
+  deviceVerifyLimit: {
+    env: 'TESSERA_DEVICE_VERIFY_LIMIT',
+    kind: 'integer',
+    default: '10',
+    min: 1,
+    doc: 'Wrong user codes allowed on the /device page per 10 minutes, per session and per IP address (against guessing codes).',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export interface Config {
@@ -230,6 +258,10 @@ export interface Config {
   smtpUrl: string | null;
   mailFrom: string;
   loginRateLimit: number;
+  deviceCodeLifetimeMs: number;
+  deviceCodeIntervalMs: number;
+  deviceRateLimit: number;
+  deviceVerifyLimit: number;
   /** Unsafe settings, logged once at start. */
   warnings: string[];
 }
@@ -339,8 +371,15 @@ export function loadConfig(env: Record<string, string | undefined>, file: Raw = 
     smtpUrl: read('smtpUrl') || null,
     mailFrom: read('mailFrom'),
     loginRateLimit: integer('loginRateLimit'),
+    deviceCodeLifetimeMs: integer('deviceCodeLifetime'),
+    deviceCodeIntervalMs: integer('deviceCodeInterval'),
+    deviceRateLimit: integer('deviceRateLimit'),
+    deviceVerifyLimit: integer('deviceVerifyLimit'),
     warnings,
   };
+  if (config.deviceCodeIntervalMs >= config.deviceCodeLifetimeMs) {
+    errors.push('TESSERA_DEVICE_CODE_INTERVAL must be shorter than TESSERA_DEVICE_CODE_LIFETIME');
+  }
   if (config.accessTokenLifetimeMs > 24 * 3_600_000) warnings.push('access tokens live longer than 24 h');
   if (config.keyPublishAheadMs >= config.keyRotationIntervalMs) {
     errors.push('TESSERA_KEY_PUBLISH_AHEAD must be shorter than TESSERA_KEY_ROTATION_INTERVAL');

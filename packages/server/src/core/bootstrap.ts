@@ -2,6 +2,7 @@ import { insertApplication, TESSERA_APPLICATION } from './applications/service.j
 import { type ClientWithSecret, insertClient } from './clients/service.js';
 import { type Actor, type CoreContext, commit } from './context.js';
 import { uuidv7 } from './ids.js';
+import { ensureCliClient } from './oauth/device/cli-client.js';
 import type { Change } from './journal.js';
 import type { Role } from './model.js';
 import type { Tx } from './ports.js';
@@ -19,8 +20,11 @@ const SYSTEM: Actor = { type: 'system', id: 'tessera' };
 export async function bootstrap(ctx: CoreContext): Promise<ClientWithSecret | undefined> {
   return commit(ctx, async (tx, now) => {
     await tx.lockJournal();
-    if (await tx.getMeta(BOOTSTRAPPED)) return { result: undefined, changes: [] };
+    // `tessera-cli` (the client of `tessera login`) also comes to stores bootstrapped before it existed.
+    if (await tx.getMeta(BOOTSTRAPPED))
+      return { result: undefined, changes: await ensureCliClient(tx, SYSTEM, now) };
     const changes = await ensureCatalog(tx, now);
+    changes.push(...(await ensureCliClient(tx, SYSTEM, now)));
     const admin = await insertClient(tx, SYSTEM, now, adminClientInput('bootstrap admin'));
     changes.push(...admin.changes);
     await tx.setMeta(BOOTSTRAPPED, now.toISOString());

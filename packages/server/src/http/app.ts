@@ -12,9 +12,12 @@ import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
 import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
+import { DEVICE_PATH } from './paths.js';
 import { authorizeRoutes } from './oauth/authorize.js';
 import { endSessionRoutes } from './oauth/end-session.js';
+import { deviceAuthorizationRoutes } from './oauth/device-authorization.js';
 import { oauthRoutes } from './oauth/token.js';
+import { devicePageRoutes } from './pages/device.js';
 import { userInfoRoutes } from './oauth/userinfo.js';
 import { accountSettings, installPages } from './pages/plugin.js';
 import { scimPlugin } from './scim/plugin.js';
@@ -86,6 +89,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // app before any other page plugin, which reads sessions through it.
   const accounts = accountSettings(config);
   await installPages(app, { ctx, settings: accounts, loginRateLimit: config.loginRateLimit });
+  // The device authorization grant (RFC 8628, docs/device-flow.md): its endpoint and /device.
+  await app.register(deviceAuthorizationRoutes, {
+    ctx,
+    tokens,
+    settings: {
+      lifetimeMs: config.deviceCodeLifetimeMs,
+      intervalMs: config.deviceCodeIntervalMs,
+      verificationUri: `${config.issuer}${DEVICE_PATH}`,
+    },
+    requestsPerMinute: config.deviceRateLimit,
+  });
+  await app.register(devicePageRoutes, { failuresPer10Minutes: config.deviceVerifyLimit });
   // Authorization code + PKCE and OpenID Connect (docs/oauth.md): /oauth2/authorize, /consent,
   // /oauth2/userinfo, /oauth2/end_session. After installPages: they read page sessions.
   await app.register(authorizeRoutes, { ctx, issuer: config.issuer });

@@ -10,7 +10,7 @@ import { all, type TokenParams } from './params.js';
  * invalid, missing, unknown, or malformed."
  */
 export async function resolveAudience(
-  directory: ClientDirectory,
+  directory: Pick<ClientDirectory, 'application'>,
   client: Client,
   params: TokenParams,
 ): Promise<Application> {

@@ -1,6 +1,7 @@
 import type { GrantType } from '../../model.js';
 import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
+import { deviceCode } from './device-code.js';
 import type { Grant } from './grant.js';
 import { refreshToken } from './refresh-token.js';
 
@@ -10,6 +11,7 @@ import { refreshToken } from './refresh-token.js';
  */
 export const GRANTS: Readonly<Partial<Record<GrantType, Grant>>> = {
   client_credentials: clientCredentials,
+  'urn:ietf:params:oauth:grant-type:device_code': deviceCode,
   authorization_code: authorizationCode,
   refresh_token: refreshToken,
 };
