@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ERR_INVALID_GRANT'
   | 'ERR_UNAUTHORIZED_CLIENT'
   | 'ERR_UNSUPPORTED_GRANT_TYPE'
+  | 'ERR_UNSUPPORTED_TOKEN_TYPE'
   | 'ERR_INVALID_SCOPE'
   | 'ERR_INVALID_TARGET'
   | 'ERR_AUTHORIZATION_PENDING'
@@ -59,6 +60,8 @@ const INFO: Record<ErrorCode, CodeInfo> = {
   ERR_INVALID_GRANT: { status: 400, oauth: 'invalid_grant' },
   ERR_UNAUTHORIZED_CLIENT: { status: 400, oauth: 'unauthorized_client' },
   ERR_UNSUPPORTED_GRANT_TYPE: { status: 400, oauth: 'unsupported_grant_type' },
+  // RFC 7009 §2.2.1: the server does not revoke this kind of token.
+  ERR_UNSUPPORTED_TOKEN_TYPE: { status: 400, oauth: 'unsupported_token_type' },
   ERR_INVALID_SCOPE: { status: 400, oauth: 'invalid_scope' },
   ERR_INVALID_TARGET: { status: 400, oauth: 'invalid_target' },
   // RFC 8628 §3.5: the device access token response's errors, answered as RFC 6749 §5.2 (400).

@@ -16,6 +16,8 @@ import { DEVICE_PATH } from './paths.js';
 import { authorizeRoutes } from './oauth/authorize.js';
 import { endSessionRoutes } from './oauth/end-session.js';
 import { deviceAuthorizationRoutes } from './oauth/device-authorization.js';
+import { introspectionRoutes } from './oauth/introspect.js';
+import { revocationRoutes } from './oauth/revoke.js';
 import { oauthRoutes } from './oauth/token.js';
 import { devicePageRoutes } from './pages/device.js';
 import { userInfoRoutes } from './oauth/userinfo.js';
@@ -85,6 +87,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(wellKnownRoutes, { keyRing, issuer: config.issuer });
   await app.register(oauthRoutes, { tokens });
+  // RFC 7009 revocation and RFC 7662 introspection (docs/tokens.md), same limits as /oauth2/token.
+  await app.register(revocationRoutes, {
+    tokens,
+    core: ctx,
+    keyRing,
+    issuer: config.issuer,
+    maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+  });
+  if (deps.feed) {
+    await app.register(introspectionRoutes, {
+      tokens,
+      feed: deps.feed,
+      bus: ctx.bus,
+      introspector: {
+        store: ctx.store,
+        keyRing,
+        clock: ctx.clock,
+        issuer: config.issuer,
+        maxTokenLifetimeMs: config.accessTokenLifetimeMs,
+        refreshTokens: {
+          lifetimeMs: config.refreshTokenLifetimeMs,
+          idleLifetimeMs: config.refreshTokenIdleLifetimeMs,
+          reuseGraceMs: config.refreshTokenReuseGraceMs,
+        },
+      },
+    });
+  }
   // Server-rendered pages (sessions, CSRF, stylesheet; docs/accounts.md): installed on the root
   // app before any other page plugin, which reads sessions through it.
   const accounts = accountSettings(config);

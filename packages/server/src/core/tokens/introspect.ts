@@ -1,0 +1,344 @@
+/**
+ * RFC 7662 token introspection with the user's current rights: the answer a live verifier
+ * following the event stream gives (docs/design/live-access.md) — revoked jti, revoke-before-T,
+ * disabled or deleted user, roles from the current direct roles and the groups' roles,
+ * permissions from the role catalog in the audience's namespace, narrowed by the token's scope.
+ *
+ * Served from memory: verified tokens are cached until they expire; revocations, users, clients
+ * and the catalog are held here and kept current by the event feed (every instance's commits)
+ * and the bus (this instance's, at once). Users and clients are read from the store on first
+ * sight and dropped on any event about them; the catalog is re-read after any event that
+ * changes it. A read racing an event never installs what it read (generation counters).
+ */
+import type { EventBus } from '../events.js';
+import type { EventFeed } from '../feed.js';
+import type { KeyRing } from '../keys/keyring.js';
+import type { LogEvent } from '../model.js';
+import type { RefreshTokenSettings } from '../oauth/refresh/settings.js';
+import { refreshTokenExpiry } from '../oauth/refresh/settings.js';
+import { hashRefreshToken, looksLikeRefreshToken } from '../oauth/refresh/tokens.js';
+import { anyGrants, grants, namespaceOf } from '../permissions.js';
+import type { Clock, Store } from '../ports.js';
+import { type AccessTokenClaims, readAccessToken } from './introspect-access-token.js';
+
+/** Who may introspect: clients holding this permission (or tessera:admin) in Tessera's namespace. */
+export const INTROSPECT_PERMISSION = 'tessera:introspect';
+
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      token_type: 'Bearer' | 'refresh_token';
+      iss: string;
+      sub: string;
+      client_id: string;
+      aud: string | string[];
+      exp: number;
+      iat: number;
+      jti?: string;
+      scope?: string;
+      username?: string;
+      roles?: string[];
+      permissions?: string[];
+    };
+
+export interface IntrospectorOptions {
+  store: Store;
+  keyRing: Pick<KeyRing, 'verificationKey'>;
+  clock: Clock;
+  issuer: string;
+  /** The longest access-token lifetime: how far back revocations are read at start. */
+  maxTokenLifetimeMs: number;
+  refreshTokens: RefreshTokenSettings;
+  /** Bound on each cache (verified tokens, users, clients). Default 50,000. */
+  maxEntries?: number;
+}
+
+interface UserEntry {
+  active: boolean;
+  userName: string;
+  directRoles: readonly string[];
+  groupIds: readonly string[];
+}
+
+interface ClientEntry {
+  enabled: boolean;
+  roles: readonly string[];
+}
+
+interface Catalog {
+  namespaces: Map<string, string>;
+  roles: Map<string, readonly string[]>;
+  groups: Map<string, readonly string[]>;
+}
+
+const INACTIVE = Object.freeze({ active: false }) as { active: false };
+const CATALOG_EVENTS = new Set([
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'group.roles_changed',
+  'group.deleted',
+  'application.created',
+  'application.updated',
+  'application.deleted',
+]);
+
+export class Introspector {
+  readonly #o: IntrospectorOptions;
+  readonly #max: number;
+  readonly #verified = new Map<string, AccessTokenClaims>();
+  readonly #revokedJtis = new Map<string, number>();
+  readonly #revokedBefore = new Map<string, number>();
+  readonly #users = new Map<string, UserEntry | null>();
+  readonly #clients = new Map<string, ClientEntry | null>();
+  /** Bumped by every event about a user/client, so a read that raced one is not installed. */
+  readonly #userGen = new Map<string, number>();
+  readonly #clientGen = new Map<string, number>();
+  #catalog: Catalog | undefined;
+  #catalogGen = 0;
+  #catalogLoad: Promise<Catalog> | undefined;
+  readonly #stops: (() => void)[] = [];
+
+  constructor(options: IntrospectorOptions) {
+    this.#o = options;
+    this.#max = options.maxEntries ?? 50_000;
+  }
+
+  /** Follows the feed (and the bus), then reads the revocations still relevant from the log. */
+  async start(feed: EventFeed, bus?: EventBus): Promise<void> {
+    this.#stops.push(feed.subscribe((events) => this.#apply(events)));
+    if (bus) this.#stops.push(bus.subscribe((events) => this.#apply(events)));
+    const { store, clock, maxTokenLifetimeMs } = this.#o;
+    let after = await store.eventPositionBefore(new Date(clock.now().getTime() - maxTokenLifetimeMs));
+    for (;;) {
+      const page = await store.readEvents(after, 500);
+      this.#apply(page);
+      if (page.length < 500) break;
+      after = page[page.length - 1]?.position ?? after;
+    }
+    const sweep = setInterval(() => this.#sweep(), 60_000);
+    sweep.unref();
+    this.#stops.push(() => clearInterval(sweep));
+  }
+
+  close(): void {
+    for (const stop of this.#stops.splice(0)) stop();
+  }
+
+  /** Whether `clientId` may call the introspection endpoint (its current roles, in memory). */
+  async mayIntrospect(clientId: string): Promise<boolean> {
+    const client = await this.#client(clientId);
+    if (!client?.enabled) return false;
+    const catalog = await this.#catalogNow();
+    const held = permissionsOf(catalog, client.roles, 'tessera');
+    return anyGrants(held, INTROSPECT_PERMISSION) || anyGrants(held, 'tessera:admin');
+  }
+
+  async introspect(token: string): Promise<IntrospectionResponse> {
+    if (looksLikeRefreshToken(token)) return this.#refreshToken(token);
+    const now = this.#o.clock.now().getTime();
+    let claims = this.#verified.get(token);
+    if (claims === undefined) {
+      const read = await readAccessToken(this.#o.keyRing, this.#o, token);
+      if (read?.kind !== 'access_token') return INACTIVE;
+      claims = read.claims;
+      remember(this.#verified, token, claims, this.#max);
+    }
+    if (claims.exp * 1000 <= now) {
+      this.#verified.delete(token);
+      return INACTIVE;
+    }
+    if (this.#revokedJtis.has(claims.jti)) return INACTIVE;
+
+    const client = await this.#client(claims.client_id);
+    if (!client?.enabled) return INACTIVE;
+    let roles: readonly string[];
+    let username: string | undefined;
+    const catalog = await this.#catalogNow();
+    if (typeof claims.aver === 'number') {
+      const before = this.#revokedBefore.get(claims.sub);
+      if (before !== undefined && claims.iat < before) return INACTIVE;
+      const user = await this.#user(claims.sub);
+      if (!user?.active) return INACTIVE;
+      roles = withGroupRoles(catalog, user.directRoles, user.groupIds);
+      username = user.userName;
+    } else {
+      roles = client.roles;
+    }
+    const auds = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+    const namespaces = auds.map((a) => catalog.namespaces.get(a)).filter((n) => n !== undefined);
+    let permissions = namespaces.flatMap((ns) => permissionsOf(catalog, roles, ns));
+    if (claims.scope) permissions = withinScope(permissions, claims.scope);
+    return {
+      active: true,
+      token_type: 'Bearer',
+      iss: claims.iss,
+      sub: claims.sub,
+      client_id: claims.client_id,
+      aud: claims.aud,
+      exp: claims.exp,
+      iat: claims.iat,
+      jti: claims.jti,
+      ...(claims.scope ? { scope: claims.scope } : {}),
+      ...(username === undefined ? {} : { username }),
+      roles: [...roles],
+      permissions: [...new Set(permissions)].sort(),
+    };
+  }
+
+  async #refreshToken(token: string): Promise<IntrospectionResponse> {
+    const record = await this.#o.store.findRefreshToken(hashRefreshToken(token));
+    if (!record) return INACTIVE;
+    const { family } = record;
+    const now = this.#o.clock.now();
+    const expiry = refreshTokenExpiry(this.#o.refreshTokens, family, record);
+    if (family.revokedAt !== null || record.hash !== family.currentHash || expiry <= now) return INACTIVE;
+    const [user, client] = await Promise.all([this.#user(family.userId), this.#client(family.clientId)]);
+    if (!user?.active || !client?.enabled) return INACTIVE;
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      iss: this.#o.issuer,
+      sub: family.userId,
+      client_id: family.clientId,
+      aud: family.audience,
+      exp: Math.floor(expiry.getTime() / 1000),
+      iat: Math.floor(record.issuedAt.getTime() / 1000),
+      ...(family.scope ? { scope: family.scope } : {}),
+      username: user.userName,
+    };
+  }
+
+  async #user(id: string): Promise<UserEntry | null> {
+    const known = this.#users.get(id);
+    if (known !== undefined) return known;
+    const gen = this.#userGen.get(id) ?? 0;
+    const { store } = this.#o;
+    const user = await store.getUser(id);
+    const entry: UserEntry | null = user
+      ? await store.userAccess(id).then((access) => ({
+          active: user.active,
+          userName: user.userName,
+          directRoles: access.directRoles,
+          groupIds: access.groupIds,
+        }))
+      : null;
+    if ((this.#userGen.get(id) ?? 0) === gen) remember(this.#users, id, entry, this.#max);
+    return entry;
+  }
+
+  async #client(clientId: string): Promise<ClientEntry | null> {
+    const known = this.#clients.get(clientId);
+    if (known !== undefined) return known;
+    const gen = this.#clientGen.get(clientId) ?? 0;
+    const { store } = this.#o;
+    const client = await store.getClientByClientId(clientId);
+    const entry: ClientEntry | null = client
+      ? { enabled: client.enabled, roles: (await store.clientAccess(client.id)).roles }
+      : null;
+    if ((this.#clientGen.get(clientId) ?? 0) === gen) remember(this.#clients, clientId, entry, this.#max);
+    return entry;
+  }
+
+  #catalogNow(): Promise<Catalog> | Catalog {
+    if (this.#catalog) return this.#catalog;
+    this.#catalogLoad ??= (async () => {
+      const gen = this.#catalogGen;
+      try {
+        const raw = await this.#o.store.accessCatalog();
+        const catalog: Catalog = {
+          namespaces: new Map(raw.applications.map((a) => [a.audience, a.namespace])),
+          roles: new Map(raw.roles.map((r) => [r.name, r.permissions])),
+          groups: new Map(raw.groups.map((g) => [g.id, g.roles])),
+        };
+        if (this.#catalogGen === gen) this.#catalog = catalog;
+        return catalog;
+      } finally {
+        this.#catalogLoad = undefined;
+      }
+    })();
+    return this.#catalogLoad;
+  }
+
+  #apply(events: readonly LogEvent[]): void {
+    for (const event of events) {
+      const data = event.data;
+      if (event.type === 'token.revoked') {
+        const jti = typeof data.jti === 'string' ? data.jti : event.subjectId;
+        const exp =
+          typeof data.exp === 'number'
+            ? data.exp
+            : Math.ceil((this.#o.clock.now().getTime() + this.#o.maxTokenLifetimeMs) / 1000);
+        this.#revokedJtis.set(jti, exp);
+      } else if (event.type === 'user.tokens_revoked') {
+        const iat = typeof data.iatBefore === 'number' ? data.iatBefore : undefined;
+        const known = this.#revokedBefore.get(event.subjectId);
+        if (iat !== undefined && (known === undefined || iat > known))
+          this.#revokedBefore.set(event.subjectId, iat);
+      } else if (event.subjectType === 'user') {
+        this.#users.delete(event.subjectId);
+        this.#userGen.set(event.subjectId, (this.#userGen.get(event.subjectId) ?? 0) + 1);
+      } else if (event.subjectType === 'client') {
+        const clientId = typeof data.clientId === 'string' ? data.clientId : undefined;
+        if (clientId) {
+          this.#clients.delete(clientId);
+          this.#clientGen.set(clientId, (this.#clientGen.get(clientId) ?? 0) + 1);
+        } else {
+          this.#clients.clear();
+          for (const id of this.#clientGen.keys())
+            this.#clientGen.set(id, (this.#clientGen.get(id) ?? 0) + 1);
+        }
+      } else if (CATALOG_EVENTS.has(event.type)) {
+        this.#catalog = undefined;
+        this.#catalogGen++;
+      } else if (event.type === 'key.revoked') {
+        this.#verified.clear();
+      }
+    }
+  }
+
+  #sweep(): void {
+    const now = this.#o.clock.now().getTime() / 1000;
+    for (const [jti, exp] of this.#revokedJtis) if (exp < now) this.#revokedJtis.delete(jti);
+    const oldest = now - this.#o.maxTokenLifetimeMs / 1000;
+    for (const [id, iat] of this.#revokedBefore) if (iat < oldest) this.#revokedBefore.delete(id);
+    for (const [token, claims] of this.#verified) if (claims.exp < now) this.#verified.delete(token);
+  }
+}
+
+/** Inserts, dropping the oldest entries past the bound (a Map iterates in insertion order). */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  if (map.size >= max) {
+    const drop = Math.max(1, Math.floor(max / 10));
+    let n = 0;
+    for (const k of map.keys()) {
+      map.delete(k);
+      if (++n >= drop) break;
+    }
+  }
+  map.set(key, value);
+}
+
+function withGroupRoles(catalog: Catalog, direct: readonly string[], groups: readonly string[]): string[] {
+  const all = new Set(direct);
+  for (const id of groups) for (const role of catalog.groups.get(id) ?? []) all.add(role);
+  return [...all].sort();
+}
+
+function permissionsOf(catalog: Catalog, roles: readonly string[], namespace: string): string[] {
+  const out: string[] = [];
+  for (const role of roles)
+    for (const p of catalog.roles.get(role) ?? []) if (namespaceOf(p) === namespace) out.push(p);
+  return out;
+}
+
+/** The same narrowing as the live verifiers (packages/verify/src/live/evaluate.ts). */
+function withinScope(permissions: readonly string[], scope: string): string[] {
+  const entries = scope.split(' ').filter((s) => s.length > 0);
+  if (entries.length === 0) return [...permissions];
+  const out = new Set<string>();
+  for (const p of permissions) if (entries.some((s) => grants(s, p))) out.add(p);
+  for (const s of entries) if (permissions.some((p) => grants(p, s))) out.add(s);
+  return [...out];
+}
