@@ -111,6 +111,10 @@ describeDialects('device authorization grant (RFC 8628)', (dialect) => {
       preferred_username: user.userName,
     });
 
+    // Approving on /device is a consent like /consent's: UserInfo answers for the device's token.
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
+    expect(info.preferred_username).toBe(user.userName);
+
     // The refresh token works with the refresh grant.
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '');
     expect(decodeJwt(refreshed.access_token).sub).toBe(user.id);

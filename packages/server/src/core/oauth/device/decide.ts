@@ -9,6 +9,7 @@ import type { Application, Client } from '../../model.js';
 import { anyGrants } from '../../permissions.js';
 import type { Clock, Queries } from '../../ports.js';
 import { narrowToScope, permissionsInNamespace } from '../../tokens/scope.js';
+import { mergeScope } from '../authorize/consent.js';
 import { splitScope } from '../scopes.js';
 import { hashUserCode, normalizeUserCode } from './codes.js';
 import type { DeviceAuthorization } from './ports.js';
@@ -100,6 +101,17 @@ export async function decideDevice(
       at: now,
     });
     if (!decided) throw notPending();
+    if (decision.approve) {
+      // Remembered like a consent on /consent (core/oauth/authorize): UserInfo releases claims by it.
+      const remembered = await tx.getConsent(decision.userId, client.id, authorization.audience);
+      await tx.putConsent({
+        userId: decision.userId,
+        clientId: client.id,
+        audience: authorization.audience,
+        scope: mergeScope(remembered?.scope, authorization.scope),
+        grantedAt: now,
+      });
+    }
     return {
       result: pending,
       changes: [
