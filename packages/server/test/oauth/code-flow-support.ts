@@ -18,8 +18,15 @@ export const REDIRECT = 'https://app.example/callback';
 export const POST_LOGOUT = 'https://app.example/signed-out';
 export const PASSWORD = 'correct horse battery staple';
 
+/** Wall-clock time plus an offset a test moves (openid-client checks ID tokens against the real clock). */
+export interface ShiftClock {
+  now(): Date;
+  advance(ms: number): void;
+}
+
 export interface CodeWorld {
   t: TestApp;
+  clock: ShiftClock;
   /** The issuer: http://127.0.0.1:<port>. */
   issuer: string;
   userId: string;
@@ -52,7 +59,14 @@ async function freePort(): Promise<number> {
 export async function startCodeWorld(dialect: Dialect): Promise<CodeWorld> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const t = await startTestApp(dialect, { env: { TESSERA_ISSUER: issuer } });
+  let offset = 0;
+  const clock: ShiftClock = {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+  const t = await startTestApp(dialect, { env: { TESSERA_ISSUER: issuer }, clock });
   await t.app.listen({ host: '127.0.0.1', port });
   const ok = async (method: string, path: string, body?: unknown) => {
     const res = await t.admin(method, path, body);
@@ -90,6 +104,7 @@ export async function startCodeWorld(dialect: Dialect): Promise<CodeWorld> {
   const spa = (await newClient({ name: 'SPA', type: 'public', firstParty: true })).client;
   return {
     t,
+    clock,
     issuer,
     userId,
     web,
@@ -156,6 +171,16 @@ export class Browser {
     const page = await this.get(loginRedirect.location);
     const fields = hiddenFields(page.body);
     return this.post('/login', [...fields, ['username', userName], ['password', password]]);
+  }
+
+  /** Signs in directly at the login page (as if the user had opened it). */
+  async signInDirectly(userName = 'ada', password = PASSWORD): Promise<void> {
+    const res = await this.signIn(
+      { status: 303, location: '/login?return_to=%2F', body: '', headers: new Headers() },
+      userName,
+      password,
+    );
+    if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   }
 
   clearCookies(): void {
