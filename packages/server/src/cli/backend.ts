@@ -65,6 +65,17 @@ export interface JwkSet {
 
 export type { AuditVerification, Grantee, GrantOperation, KeyInfo };
 
+/** How an invitation or reset link went out (POST /admin/v1/users/{id}/invitations, …/password-resets). */
+export interface AccountLinkDelivery {
+  userId: string;
+  purpose: 'activate' | 'reset';
+  expiresAt: Date;
+  delivery: 'mail' | 'link';
+  mailedTo?: string;
+  /** Only when not mailed. */
+  link?: string;
+}
+
 export interface Backend {
   /** Where commands act (`local store ./data`, `server https://…`), for messages. */
   readonly target: string;
@@ -130,6 +141,12 @@ export interface Backend {
   issueToken(request: TokenRequest): Promise<TokenResponse>;
   /** An administrator mints a token for a user and one application audience (audited). */
   issueUserToken(userId: string, audience: string): Promise<TokenResponse>;
+
+  /**
+   * A one-time activation (`activate`) or password-reset (`reset`) link for the user: mailed when
+   * SMTP is configured and the user has an address, otherwise returned (docs/accounts.md).
+   */
+  sendAccountLink(userId: string, purpose: 'activate' | 'reset'): Promise<AccountLinkDelivery>;
 
   listAudit(options: { limit: number; filter?: AuditFilter }): Promise<AuditEntry[]>;
   verifyAudit(): Promise<AuditVerification>;

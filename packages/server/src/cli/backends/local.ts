@@ -4,7 +4,9 @@
  * runs. Every change is recorded as done by the `cli` actor (the OS user).
  */
 import { userInfo } from 'node:os';
+import { accountSettings } from '../../account-settings.js';
 import type { Config } from '../../config/defaults.js';
+import { deliverLink } from '../../core/accounts/deliver.js';
 import * as applications from '../../core/applications/service.js';
 import { listAudit, verifyAudit } from '../../core/audit.js';
 import { createAdminClient } from '../../core/bootstrap.js';
@@ -127,6 +129,22 @@ export function localBackend(runtime: Runtime, actor: Actor): Backend {
       ),
     jwks: async () => ({ keys: (await keyRing.jwks()).keys.map((k) => ({ ...k })) }),
     issueToken: (request: TokenRequest): Promise<TokenResponse> => issueLocalToken(runtime, request),
+    async sendAccountLink(userId, purpose) {
+      const settings = accountSettings(config);
+      try {
+        const done = await deliverLink(ctx, settings, { userId, purpose, actor });
+        return {
+          userId: done.userId,
+          purpose: done.purpose,
+          expiresAt: done.expiresAt,
+          delivery: done.delivery,
+          ...(done.mailedTo ? { mailedTo: done.mailedTo } : {}),
+          ...(done.url ? { link: done.url } : {}),
+        };
+      } finally {
+        settings.mailer?.close?.();
+      }
+    },
     async issueUserToken(userId, audience) {
       await keyRing.tick();
       const { config } = runtime;

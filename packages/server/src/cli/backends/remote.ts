@@ -7,7 +7,14 @@ import { TESSERA_APPLICATION } from '../../core/applications/service.js';
 import { TesseraError } from '../../core/errors.js';
 import type { ListOptions } from '../../core/model.js';
 import { ADMIN_ROLE } from '../../core/roles/service.js';
-import type { Backend, ClientCreated, ClientView, TokenRequest, TokenResponse } from '../backend.js';
+import type {
+  AccountLinkDelivery,
+  Backend,
+  ClientCreated,
+  ClientView,
+  TokenRequest,
+  TokenResponse,
+} from '../backend.js';
 import { CliError } from '../errors.js';
 import { errorFromResponse } from './remote-errors.js';
 
@@ -186,6 +193,13 @@ export function remoteBackend(options: RemoteOptions): Backend {
         before ? { before: before.toISOString() } : {},
       );
       return { userId: result.userId, before: new Date(result.before) };
+    },
+    sendAccountLink: async (userId, purpose) => {
+      const result = await admin<Omit<AccountLinkDelivery, 'expiresAt'> & { expiresAt: string | Date }>(
+        'POST',
+        `/users/${segment(userId)}/${purpose === 'activate' ? 'invitations' : 'password-resets'}`,
+      );
+      return { ...result, expiresAt: new Date(result.expiresAt) };
     },
     revokeToken: async (jti, exp) => {
       const result = await admin<{ jti: string; expiresAt: string }>(

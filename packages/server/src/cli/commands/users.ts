@@ -4,6 +4,7 @@ import { type Args, type OptionSpecs, switchPair } from '../args.js';
 import type { Command, Group } from '../command.js';
 import { UsageError } from '../errors.js';
 import type { Column, Field } from '../output.js';
+import { invite, resetPassword } from './invitations.js';
 import { pageFrom, pageOptions, printPage, resolveUser } from './shared.js';
 
 const attributeOptions: OptionSpecs = {
@@ -212,6 +213,6 @@ const revokeTokens: Command = {
 
 export const users: Group = {
   name: 'user',
-  summary: 'users: create, list, show, update, delete, access, revoke-tokens',
-  commands: [create, list, show, update, remove, access, revokeTokens],
+  summary: 'users: create, list, show, update, delete, access, revoke-tokens, invite, reset-password',
+  commands: [create, list, show, update, remove, access, revokeTokens, invite, resetPassword],
 };

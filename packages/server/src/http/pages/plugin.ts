@@ -10,11 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config/defaults.js';
 import type { AccountSettings } from '../../core/accounts/settings.js';
-import { DEFAULT_LOCKOUT } from '../../core/accounts/throttle.js';
 import type { CoreContext } from '../../core/context.js';
-import { smtpMailer } from '../../mail/smtp.js';
 import { RateLimiter } from '../rate-limit.js';
 import { activateRoutes } from './activate.js';
 import { stylesheetRoute } from './assets.js';
@@ -25,23 +22,13 @@ import { logoutRoutes } from './logout.js';
 import { resetRoutes } from './reset.js';
 import type { PagesRuntime } from './session.js';
 
+export { accountSettings } from '../../account-settings.js';
+
 export interface PagesOptions {
   ctx: CoreContext;
   settings: AccountSettings;
   /** Password form posts (login, activation, reset) per minute per IP address. */
   loginRateLimit: number;
-}
-
-/** The account flows' settings from the configuration (the mailer only when SMTP is configured). */
-export function accountSettings(config: Config): AccountSettings {
-  return {
-    baseUrl: config.issuer,
-    invitationLifetimeMs: config.invitationLifetimeMs,
-    passwordResetLifetimeMs: config.passwordResetLifetimeMs,
-    session: { absoluteMs: config.sessionLifetimeMs, idleMs: config.sessionIdleTimeoutMs },
-    lockout: DEFAULT_LOCKOUT,
-    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null,
-  };
 }
 
 /** Form posts of pages are small; nothing legitimate comes near this. */

@@ -88,11 +88,12 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return undefined;
 }
 
-/** Appends a Set-Cookie header (keeping any set before). */
+/** Adds a Set-Cookie header, replacing one for the same cookie set earlier in this response. */
 function appendSetCookie(reply: FastifyReply, value: string): void {
   const previous = reply.getHeader('set-cookie');
   const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
-  reply.header('set-cookie', [...list, value]);
+  const name = value.slice(0, value.indexOf('=') + 1);
+  reply.header('set-cookie', [...list.filter((c) => !c.startsWith(name)), value]);
 }
 
 function cookieAttributes(request: FastifyRequest): string {
@@ -159,7 +160,8 @@ export async function endSession(
   reply: FastifyReply,
 ): Promise<PageSession | undefined> {
   const session = await readSession(request);
-  clearSessionCookie(request, reply);
+  if (readCookie(request, cookieName(request, SESSION_COOKIE)) !== undefined)
+    clearSessionCookie(request, reply);
   sessions.set(request, Promise.resolve(undefined));
   if (!session) return undefined;
   const { ctx } = runtime(request);
