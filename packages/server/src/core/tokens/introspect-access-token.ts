@@ -12,7 +12,7 @@
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import type { KeyRing } from '../keys/keyring.js';
 import type { Clock } from '../ports.js';
-import { ACCESS_TOKEN_TYP } from './issue-access-token.js';
+import { ACCESS_TOKEN_TYP, type ActorClaim } from './issue-access-token.js';
 
 const REFUSED_HEADERS = ['crit', 'jku', 'x5u', 'jwk', 'x5c', 'b64'] as const;
 /** Three base64url parts; anything else is not a JWS compact serialization. */
@@ -40,6 +40,7 @@ export interface AccessTokenClaims extends JWTPayload {
   aver?: number;
   grp?: string[];
   drl?: string[];
+  act?: ActorClaim;
 }
 
 export const looksLikeJwt = (value: string): boolean => value.length <= MAX_TOKEN_LENGTH && JWS.test(value);

@@ -20,6 +20,7 @@ import { hashRefreshToken, looksLikeRefreshToken } from '../oauth/refresh/tokens
 import { anyGrants, grants, namespaceOf } from '../permissions.js';
 import type { Clock, Store } from '../ports.js';
 import { type AccessTokenClaims, readAccessToken } from './introspect-access-token.js';
+import type { ActorClaim } from './issue-access-token.js';
 
 /** Who may introspect: clients holding this permission (or tessera:admin) in Tessera's namespace. */
 export const INTROSPECT_PERMISSION = 'tessera:introspect';
@@ -37,6 +38,8 @@ export type IntrospectionResponse =
       iat: number;
       jti?: string;
       scope?: string;
+      /** RFC 8693 §4.1: who acts for the subject (exchanged tokens). */
+      act?: ActorClaim;
       username?: string;
       roles?: string[];
       permissions?: string[];
@@ -137,30 +140,41 @@ export class Introspector {
 
   async introspect(token: string): Promise<IntrospectionResponse> {
     if (looksLikeRefreshToken(token)) return this.#refreshToken(token);
+    return (await this.activeAccessToken(token))?.answer ?? INACTIVE;
+  }
+
+  /**
+   * An access token of ours that is active now, with its verified claims and the answer
+   * introspection gives (current roles and permissions); undefined when it is not. Token
+   * exchange reads its subject token through this.
+   */
+  async activeAccessToken(
+    token: string,
+  ): Promise<{ claims: AccessTokenClaims; answer: IntrospectionResponse & { active: true } } | undefined> {
     const now = this.#o.clock.now().getTime();
     let claims = this.#verified.get(token);
     if (claims === undefined) {
       const read = await readAccessToken(this.#o.keyRing, this.#o, token);
-      if (read?.kind !== 'access_token') return INACTIVE;
+      if (read?.kind !== 'access_token') return undefined;
       claims = read.claims;
       remember(this.#verified, token, claims, this.#max);
     }
     if (claims.exp * 1000 <= now) {
       this.#verified.delete(token);
-      return INACTIVE;
+      return undefined;
     }
-    if (this.#revokedJtis.has(claims.jti)) return INACTIVE;
+    if (this.#revokedJtis.has(claims.jti)) return undefined;
 
     const client = await this.#client(claims.client_id);
-    if (!client?.enabled) return INACTIVE;
+    if (!client?.enabled) return undefined;
     let roles: readonly string[];
     let username: string | undefined;
     const catalog = await this.#catalogNow();
     if (typeof claims.aver === 'number') {
       const before = this.#revokedBefore.get(claims.sub);
-      if (before !== undefined && claims.iat < before) return INACTIVE;
+      if (before !== undefined && claims.iat < before) return undefined;
       const user = await this.#user(claims.sub);
-      if (!user?.active) return INACTIVE;
+      if (!user?.active) return undefined;
       roles = withGroupRoles(catalog, user.directRoles, user.groupIds);
       username = user.userName;
     } else {
@@ -170,9 +184,9 @@ export class Introspector {
     const namespaces = auds.map((a) => catalog.namespaces.get(a)).filter((n) => n !== undefined);
     let permissions = namespaces.flatMap((ns) => permissionsOf(catalog, roles, ns));
     if (claims.scope) permissions = withinScope(permissions, claims.scope);
-    return {
-      active: true,
-      token_type: 'Bearer',
+    const answer = {
+      active: true as const,
+      token_type: 'Bearer' as const,
       iss: claims.iss,
       sub: claims.sub,
       client_id: claims.client_id,
@@ -182,9 +196,11 @@ export class Introspector {
       jti: claims.jti,
       ...(claims.scope ? { scope: claims.scope } : {}),
       ...(username === undefined ? {} : { username }),
+      ...(claims.act ? { act: claims.act } : {}),
       roles: [...roles],
       permissions: [...new Set(permissions)].sort(),
     };
+    return { claims, answer };
   }
 
   async #refreshToken(token: string): Promise<IntrospectionResponse> {

@@ -23,6 +23,8 @@ export interface AccessTokenInput {
   groups?: readonly string[];
   /** User tokens: roles granted directly, when they differ from `roles`. */
   directRoles?: readonly string[];
+  /** RFC 8693 §4.1: the party acting for the subject (token exchange), e.g. `{ sub: client_id }`. */
+  act?: ActorClaim;
   now: Date;
   lifetimeMs?: number;
   /**
@@ -31,6 +33,12 @@ export interface AccessTokenInput {
    * catalog. Default DEFAULT_CLAIMS_BUDGET.
    */
   claimsBudget?: number;
+}
+
+/** RFC 8693 §4.1 `act`: who acts; a nested `act` names the party that acted before it. */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
 }
 
 /** 1 KiB of claims: a token stays near 1.5 KB, under common header limits with room to spare. */
@@ -52,6 +60,7 @@ export interface AccessTokenClaims {
   aver?: number;
   grp?: readonly string[];
   drl?: readonly string[];
+  act?: ActorClaim;
 }
 
 export interface IssuedAccessToken {
@@ -85,6 +94,7 @@ export async function issueAccessToken(signer: Signer, input: AccessTokenInput):
     aver: input.aver,
     grp: input.groups?.length ? input.groups : undefined,
     drl: input.directRoles,
+    act: input.act,
   };
   let json = JSON.stringify(claims);
   if (

@@ -186,6 +186,14 @@ export class TokenService {
     return (await this.#directory.client(clientId))?.enabled === true;
   }
 
+  /**
+   * Lets grants read presented access tokens as introspection does (token exchange). The
+   * introspection endpoint attaches its introspector once it follows the event log.
+   */
+  attachIntrospector(introspector: NonNullable<GrantContext['introspector']>): void {
+    this.#ctx.introspector = introspector;
+  }
+
   /** Drops every cache now. */
   invalidate(): void {
     this.#directory.invalidate();

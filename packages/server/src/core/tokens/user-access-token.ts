@@ -11,7 +11,7 @@ import { TesseraError } from '../errors.js';
 import type { Application, User } from '../model.js';
 import type { Queries } from '../ports.js';
 import type { GrantContext } from './grants/grant.js';
-import { type IssuedAccessToken, issueAccessToken } from './issue-access-token.js';
+import { type ActorClaim, type IssuedAccessToken, issueAccessToken } from './issue-access-token.js';
 import { narrowToScope, permissionsInNamespace } from './scope.js';
 
 export interface UserAccessTokenInput {
@@ -25,6 +25,10 @@ export interface UserAccessTokenInput {
    * holds in the audience's namespace. Asking for more than the user holds is invalid_scope.
    */
   permissionScope?: string | undefined;
+  /** RFC 8693 §4.1 actor (token exchange). */
+  act?: ActorClaim;
+  /** Shorter than the configured lifetime (token exchange: never beyond the subject token). */
+  lifetimeMs?: number;
 }
 
 export interface UserAccessToken {
@@ -58,8 +62,9 @@ export async function issueUserAccessToken(
     aver: user.aver,
     groups: access.groupIds,
     ...(sameRoles ? {} : { directRoles: access.directRoles }),
+    ...(input.act ? { act: input.act } : {}),
     now: ctx.clock.now(),
-    lifetimeMs: ctx.accessTokenLifetimeMs,
+    lifetimeMs: Math.min(input.lifetimeMs ?? ctx.accessTokenLifetimeMs, ctx.accessTokenLifetimeMs),
     ...(ctx.claimsBudget === undefined ? {} : { claimsBudget: ctx.claimsBudget }),
   });
   return narrowed ? { issued, scope: narrowed.scope } : { issued };

@@ -33,6 +33,7 @@ export async function introspectionRoutes(app: FastifyInstance, options: Introsp
   const limits = options.limits ?? new TokenEndpointLimits(options.tokens.rateLimit);
   const introspector = new Introspector(options.introspector);
   await introspector.start(options.feed, options.bus);
+  options.tokens.attachIntrospector(introspector);
   app.addHook('onClose', async () => introspector.close());
   const front = await clientEndpoint(app, options.tokens, limits);
 

@@ -4,6 +4,7 @@ import type { Client } from '../../model.js';
 import type { RefreshTokenSettings } from '../../oauth/refresh/settings.js';
 import type { Clock, Store } from '../../ports.js';
 import type { ClientDirectory } from '../directory.js';
+import type { Introspector } from '../introspect.js';
 import type { IssuedAccessToken } from '../issue-access-token.js';
 import type { TokenParams } from '../params.js';
 
@@ -21,6 +22,11 @@ export interface GrantContext {
   claimsBudget?: number;
   /** Refresh-token lifetimes and reuse grace (default DEFAULT_REFRESH_TOKEN_SETTINGS). */
   refreshTokens?: RefreshTokenSettings;
+  /**
+   * Reads a presented access token as introspection does (active now, current rights); token
+   * exchange needs it. Attached by the introspection endpoint once it follows the event log.
+   */
+  introspector?: Pick<Introspector, 'activeAccessToken'>;
 }
 
 /** The RFC 6749 §5.1 success body. */
