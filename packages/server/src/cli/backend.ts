@@ -7,6 +7,7 @@
 import type { ApplicationInput } from '../core/applications/service.js';
 import type { AuditVerification } from '../core/audit.js';
 import type { ClientInput } from '../core/clients/service.js';
+import type { ClientSettingsInput } from '../core/clients/settings.js';
 import type { GroupInput } from '../core/groups/service.js';
 import type { KeyInfo, RotateOptions } from '../core/keys/keyring.js';
 import type {
@@ -36,7 +37,7 @@ export interface ClientCreated {
   clientSecret: string | null;
 }
 
-export interface ClientChanges {
+export interface ClientChanges extends ClientSettingsInput {
   name?: string;
   grantTypes?: GrantType[];
   defaultAudience?: string | null;

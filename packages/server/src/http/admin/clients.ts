@@ -9,8 +9,9 @@ import {
   rotateClientSecret,
   updateClient,
 } from '../../core/clients/service.js';
+import type { ClientSettingsInput } from '../../core/clients/settings.js';
 import type { CoreContext } from '../../core/context.js';
-import { GRANT_TYPES, type GrantType } from '../../core/model.js';
+import { CLIENT_AUTH_METHODS, CLIENT_TYPES, GRANT_TYPES, type GrantType } from '../../core/model.js';
 import { changeGrant } from '../../core/roles/grants.js';
 import { ifMatch, setEtag } from './etag.js';
 import { actorOf, pageOptions } from './request.js';
@@ -28,11 +29,50 @@ import {
 
 type Id = { Params: { id: string } };
 const grantTypes = { type: 'array', maxItems: 10, items: { enum: GRANT_TYPES } } as const;
+const uris = (description: string) =>
+  ({ type: 'array', maxItems: 20, items: str(2048), description }) as const;
+const jwk = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['kty'],
+  properties: { kty: str(16) },
+} as const;
+/** The OAuth settings of a client (core/clients/settings.ts checks them as a whole). */
+const settingsProperties = {
+  type: {
+    enum: CLIENT_TYPES,
+    description: 'confidential (keeps a secret or a key) or public (SPA, CLI: PKCE, no secret)',
+  },
+  tokenEndpointAuthMethod: {
+    enum: CLIENT_AUTH_METHODS,
+    description:
+      'client_secret_basic or _post (interchangeable), private_key_jwt (needs jwks), none (public clients)',
+  },
+  redirectUris: uris(
+    'Exact-match redirect URIs for the authorization code flow (https, loopback http, or app.scheme:/path)',
+  ),
+  postLogoutRedirectUris: uris('Where end_session may return the browser, exact match'),
+  firstParty: { type: 'boolean', description: 'First-party clients skip the consent page' },
+  jwks: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['keys'],
+    properties: { keys: { type: 'array', maxItems: 10, items: jwk } },
+    description: 'Public keys (a JWK Set) for private_key_jwt; null removes them',
+  },
+} as const;
+const clientOut = {
+  type: 'object',
+  properties: { ...clientSchema.properties, ...settingsProperties },
+} as const;
 const withSecret = {
   type: 'object',
   properties: {
-    ...clientSchema.properties,
-    clientSecret: { type: 'string', description: 'Shown once; store it now' },
+    ...clientOut.properties,
+    clientSecret: {
+      type: ['string', 'null'],
+      description: 'Shown once; store it now. null for clients without a secret (public, private_key_jwt)',
+    },
   },
 } as const;
 const present = ({ client, clientSecret }: ClientWithSecret) => ({ ...client, clientSecret });
@@ -46,7 +86,7 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: 'List OAuth clients',
         querystring: pageQuery(),
-        response: { 200: pageOf(clientSchema) },
+        response: { 200: pageOf(clientOut) },
       },
     },
     async (request) => listClients(ctx, pageOptions(request.query)),
@@ -57,7 +97,8 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
     {
       schema: {
         tags,
-        summary: 'Create a service client; the response carries its secret, once',
+        summary:
+          'Create a client; the response carries its secret, once (none for public and private_key_jwt clients)',
         body: {
           type: 'object',
           required: ['name'],
@@ -68,6 +109,7 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
             defaultAudience: nullableStr(2048),
             enabled: { type: 'boolean' },
             roles: { type: 'array', maxItems: 100, items: str(128) },
+            ...settingsProperties,
           },
         },
         response: { 201: withSecret },
@@ -90,7 +132,7 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
         tags,
         summary: 'Read a client (by id or client_id)',
         params: idParams,
-        response: { 200: clientSchema },
+        response: { 200: clientOut },
       },
     },
     async (request, reply) => {
@@ -102,7 +144,12 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
 
   app.patch<
     Id & {
-      Body: { name?: string; grantTypes?: GrantType[]; defaultAudience?: string | null; enabled?: boolean };
+      Body: {
+        name?: string;
+        grantTypes?: GrantType[];
+        defaultAudience?: string | null;
+        enabled?: boolean;
+      } & ClientSettingsInput;
     }
   >(
     '/clients/:id',
@@ -120,9 +167,10 @@ export function clientRoutes(app: FastifyInstance, ctx: CoreContext) {
             grantTypes,
             defaultAudience: nullableStr(2048),
             enabled: { type: 'boolean' },
+            ...settingsProperties,
           },
         },
-        response: { 200: clientSchema },
+        response: { 200: clientOut },
       },
     },
     async (request, reply) => {
