@@ -1,4 +1,5 @@
 import type { Scenario } from '../lib/scenario.ts';
+import { login } from './login.ts';
 import { overlayMemory } from './overlay-memory.ts';
 import { propagation } from './propagation.ts';
 import { scim } from './scim.ts';
@@ -14,4 +15,5 @@ export const scenarios: readonly Scenario[] = [
   propagation,
   overlayMemory,
   scim,
+  login,
 ];
