@@ -6,6 +6,17 @@
  */
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { GRANTS } from '../../src/core/tokens/grants/index.js';
+import {
+  AUTHORIZE_PATH,
+  DEVICE_AUTHORIZATION_PATH,
+  END_SESSION_PATH,
+  INTROSPECTION_PATH,
+  JWKS_PATH,
+  REVOCATION_PATH,
+  TOKEN_PATH,
+  USERINFO_PATH,
+} from '../../src/http/paths.js';
 import { describeDialects } from '../support/stores.js';
 import {
   API,
@@ -52,6 +63,30 @@ describeDialects('authorization code + PKCE with openid-client', (dialect) => {
       expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']),
     );
     expect(meta.scopes_supported).toEqual(['openid', 'profile', 'email', 'offline_access']);
+    expect(meta.grant_types_supported).toEqual(Object.keys(GRANTS));
+    // Each endpoint is advertised exactly when its route is served, at its http/paths.ts path.
+    const paths: Record<string, string> = {
+      authorization_endpoint: AUTHORIZE_PATH,
+      token_endpoint: TOKEN_PATH,
+      userinfo_endpoint: USERINFO_PATH,
+      end_session_endpoint: END_SESSION_PATH,
+      revocation_endpoint: REVOCATION_PATH,
+      introspection_endpoint: INTROSPECTION_PATH,
+      device_authorization_endpoint: DEVICE_AUTHORIZATION_PATH,
+      jwks_uri: JWKS_PATH,
+    };
+    for (const [name, path] of Object.entries(paths)) {
+      const served = ['GET', 'POST'].some((method) =>
+        w.t.app.hasRoute({ method: method as 'GET', url: path }),
+      );
+      expect(meta[name as keyof typeof meta] === `${w.issuer}${path}`, name).toBe(served);
+    }
+    const endpoints = Object.entries(meta).filter(([k]) => k.endsWith('_endpoint') || k === 'jwks_uri');
+    for (const [name, url] of endpoints) {
+      const post = /token|revocation|introspection|device_authorization/.test(name);
+      const res = await fetch(String(url), { method: post ? 'POST' : 'GET' });
+      expect(res.status, name).not.toBe(404);
+    }
     const rfc8414 = await (await fetch(`${w.issuer}/.well-known/oauth-authorization-server`)).json();
     expect(rfc8414).toEqual(await (await fetch(`${w.issuer}/.well-known/openid-configuration`)).json());
   });

@@ -73,7 +73,9 @@ export function serverMetadata(
     }),
     ...(endpoints.introspection && {
       introspection_endpoint: url(INTROSPECTION_PATH),
-      introspection_endpoint_auth_methods_supported: authMethods.filter((m) => m !== 'none'),
+      // The endpoint authenticates through TokenService.authenticate like every other, then
+      // requires the tessera:introspect permission (http/oauth/introspect.ts).
+      introspection_endpoint_auth_methods_supported: authMethods,
       ...(signingAlgs && {
         introspection_endpoint_auth_signing_alg_values_supported: signingAlgs.auth_signing,
       }),
