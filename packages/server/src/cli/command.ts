@@ -36,6 +36,8 @@ export interface Group {
   name: string;
   summary: string;
   commands: readonly Command[];
+  /** Runs when the group is named without a command (`tessera token`); its help is the group's. */
+  default?: Command;
 }
 
 export type Entry = Command | Group;

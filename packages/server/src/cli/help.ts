@@ -51,14 +51,26 @@ export function programHelp(entries: readonly Entry[]): string {
 }
 
 export function groupHelp(group: Group): string {
+  const fallback = group.default;
+  const options =
+    fallback?.options && Object.keys(fallback.options).length > 0 ? optionLines(fallback.options) : [];
   return [
     `Usage: tessera ${group.name} <command> [options]`,
+    ...(fallback ? [`       tessera ${group.name} [options]`] : []),
     '',
     group.summary,
     '',
     'Commands:',
     ...entryLines(group.commands),
     '',
+    ...(fallback
+      ? [
+          `Without a command: ${fallback.summary}`,
+          ...(options.length > 0 ? ['', 'Options:', ...options] : []),
+          ...(fallback.details ? ['', fallback.details] : []),
+          '',
+        ]
+      : []),
     `Run \`tessera ${group.name} <command> --help\` for a command's options.`,
     '',
   ].join('\n');
@@ -86,7 +98,7 @@ export const helpFor = (entries: readonly Entry[], entry?: Entry, command?: Comm
   entry === undefined
     ? programHelp(entries)
     : isGroup(entry)
-      ? command
+      ? command && command !== entry.default
         ? commandHelp(command, entry)
         : groupHelp(entry)
       : commandHelp(entry);

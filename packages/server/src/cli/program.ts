@@ -18,11 +18,14 @@ import { clients } from './commands/clients.js';
 import { grant, revoke } from './commands/grants.js';
 import { groups } from './commands/groups.js';
 import { keys } from './commands/keys.js';
+import { login } from './commands/login.js';
+import { logout } from './commands/logout.js';
 import { migrate } from './commands/migrate.js';
 import { roles } from './commands/roles.js';
 import { serve } from './commands/serve.js';
 import { token } from './commands/token.js';
 import { users } from './commands/users.js';
+import { whoami } from './commands/whoami.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { GLOBAL_OPTIONS, helpFor } from './help.js';
 import type { Io } from './io.js';
@@ -37,6 +40,9 @@ export const ENTRIES: readonly Entry[] = [
   clients,
   applications,
   token,
+  login,
+  whoami,
+  logout,
   keys,
   audit,
   serve,
@@ -61,8 +67,12 @@ function resolve(words: readonly string[]): Resolved {
   if (first === undefined) return { words: 0 };
   if (!entry) throw new UsageError(`unknown command ${JSON.stringify(first)}`, helpFor(ENTRIES));
   if (!isGroup(entry)) return { entry, command: entry, words: 1 };
-  if (second === undefined) return { entry, words: 1 };
+  if (second === undefined)
+    return entry.default ? { entry, command: entry.default, words: 1 } : { entry, words: 1 };
   const command = entry.commands.find((c) => c.name === second);
+  // Not a command name: an option's value seen by the lenient first pass (`token --client-id X`);
+  // the default command's strict parse sorts it out (and refuses a stray word as an argument).
+  if (!command && entry.default) return { entry, command: entry.default, words: 1 };
   if (!command) {
     throw new UsageError(`unknown command ${JSON.stringify(`${first} ${second}`)}`, helpFor(ENTRIES, entry));
   }

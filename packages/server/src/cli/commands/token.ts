@@ -2,6 +2,8 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify 
 import { KEY_ALGORITHMS } from '../../core/model.js';
 import type { Command, CommandContext, Group } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
+import { CredentialStore } from '../login/credentials.js';
+import { chosenServer, freshLogin } from '../login/session.js';
 import { type Field, formatRecord } from '../output.js';
 import { resolveUser } from './shared.js';
 
@@ -234,8 +236,44 @@ const revoke: Command = {
   },
 };
 
+/**
+ * `tessera token` alone: the access token of your own `tessera login` sign-in, fresh, for
+ * scripts (`curl -H "Authorization: Bearer $(tessera token)"`). With --client-id and a client
+ * secret it is `tessera token issue` (client_credentials), as before.
+ */
+const current: Command = {
+  name: 'token',
+  summary: 'print a fresh access token of your `tessera login` sign-in (stdout: the token only)',
+  options: issue.options ?? {},
+  details:
+    'Refreshes first when the token expires within 60 s, and stores the rotated refresh token.\n' +
+    'The server is --url (or TESSERA_URL), else the one signed in to last. Errors go to stderr\n' +
+    'with exit code 1, so `$(tessera token)` never hands a script an error message as a token.\n' +
+    'Given --client-id and a client secret (--client-secret or env TESSERA_CLIENT_SECRET) it gets\n' +
+    'a client_credentials token instead, as `tessera token issue` does.',
+  async run(ctx) {
+    const { args, io, out, url } = ctx;
+    const secret = args.string('client-secret') ?? io.env.TESSERA_CLIENT_SECRET;
+    if (args.has('user') || args.has('client-secret') || (args.has('client-id') && secret))
+      return issue.run(ctx);
+    const store = new CredentialStore(io.env);
+    const server = await chosenServer(store, url);
+    const { login } = await freshLogin(store, server, 60_000);
+    if (out.json) {
+      out.data({
+        access_token: login.accessToken,
+        token_type: 'Bearer',
+        expires_at: new Date(login.expiresAt).toISOString(),
+        server,
+      });
+    } else out.raw(login.accessToken);
+    return 0;
+  },
+};
+
 export const token: Group = {
   name: 'token',
-  summary: 'access tokens: issue, decode, verify, revoke',
+  summary: 'access tokens: your own (tessera token), issue, decode, verify, revoke',
   commands: [issue, decode, verify, revoke],
+  default: current,
 };
