@@ -31,6 +31,8 @@ export interface PagesOptions {
   loginRateLimit: number;
 }
 
+const PRUNE_INTERVAL_MS = 3_600_000;
+
 /** Form posts of pages are small; nothing legitimate comes near this. */
 export const PAGE_BODY_LIMIT = 16 * 1024;
 
@@ -58,6 +60,18 @@ export async function installPages(app: FastifyInstance, options: PagesOptions):
     activateRoutes(scope);
     resetRoutes(scope);
   });
-  app.addHook('onClose', async () => settings.mailer?.close?.());
+  // Ended sessions are refused on read already; this only keeps the table small. Every worker
+  // runs it (a delete of what is already gone is harmless).
+  const prune = setInterval(() => {
+    const now = ctx.clock.now();
+    ctx.store
+      .pruneAccountSessions(now, new Date(now.getTime() - settings.session.idleMs))
+      .catch((err) => app.log.warn({ err }, 'pruning page sessions failed'));
+  }, PRUNE_INTERVAL_MS);
+  prune.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(prune);
+    settings.mailer?.close?.();
+  });
   return pages;
 }
