@@ -1,4 +1,5 @@
 import type { Scenario } from '../lib/scenario.ts';
+import { introspection } from './introspection.ts';
 import { login } from './login.ts';
 import { overlayMemory } from './overlay-memory.ts';
 import { propagation } from './propagation.ts';
@@ -15,5 +16,6 @@ export const scenarios: readonly Scenario[] = [
   propagation,
   overlayMemory,
   scim,
+  introspection,
   login,
 ];

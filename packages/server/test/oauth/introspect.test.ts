@@ -8,6 +8,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createVerifier, type Verifier } from '../../../verify/src/index.js';
 import { createLiveOverlay, type LiveOverlay } from '../../../verify/src/live/overlay.js';
+import { issueUserToken } from '../../src/core/tokens/user-token.js';
 import { describeDialects } from '../support/stores.js';
 import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
 
@@ -134,6 +135,28 @@ describeDialects('token introspection', (dialect) => {
     });
     expect(res.exp).toBeGreaterThan(res.iat ?? 0);
     expect(await oidc.tokenIntrospection(rs, rotatedFrom)).toEqual({ active: false });
+  });
+
+  it('a user token follows its client: inactive once the client is disabled; admin-minted ones (no such client) stay active', async () => {
+    const userId = await w.createUser('cora', ['api-reader']);
+    const { client } = await w.newClient('kiosk', ['refresh_token'], { type: 'public' });
+    const kiosk = w.configFor(client.clientId, oidc.None());
+    const { token } = await w.login({ userId, clientId: client.clientId });
+    const { access_token } = await oidc.refreshTokenGrant(kiosk, token);
+    expect((await oidc.tokenIntrospection(rs, access_token)).active).toBe(true);
+    await w.t.admin('PATCH', `/clients/${client.id}`, { enabled: false });
+    expect(await oidc.tokenIntrospection(rs, access_token)).toEqual({ active: false });
+    // Regression: minted by the system (client_id tessera-system, not a registered client), a
+    // user token was answered inactive although every live verifier accepts it.
+    const minted = await issueUserToken(
+      w.t.runtime.ctx,
+      { keyRing: w.t.runtime.keyRing, issuer: ISSUER, accessTokenLifetimeMs: 600_000 },
+      { type: 'system', id: 'test' },
+      userId,
+      API,
+    );
+    expect(minted.claims.client_id).toBe('tessera-system');
+    expect(await oidc.tokenIntrospection(rs, minted.token)).toMatchObject({ active: true, sub: userId });
   });
 
   it('garbage and foreign JWTs are inactive, never an error', async () => {
