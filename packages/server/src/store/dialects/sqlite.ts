@@ -7,6 +7,9 @@
  *   cannot help it. The lock is waited for asynchronously (retry with back-off, busy_timeout
  *   off for that one statement), so a writer waiting in this process never blocks the event
  *   loop — which would also stall a second connection of this process that holds the lock.
+ * - Prepared statements are kept (the last STATEMENT_CACHE distinct texts): Kysely prepares every
+ *   query it runs, and preparing a long statement (a multi-row INSERT of a SCIM Bulk request)
+ *   cost about as much as running it.
  * - The adapter declares transactional DDL (SQLite has it; Kysely's adapter plays it safe).
  *   Kysely's migrator then applies migrations inside one such transaction, which is what
  *   makes concurrent `migrate()` calls safe here: its own lock is a no-op on SQLite.
@@ -46,6 +49,33 @@ export function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
 }
 
+export const STATEMENT_CACHE = 256;
+
+type Statement = ReturnType<SqliteDatabase['prepare']>;
+
+/** The slice of better-sqlite3 Kysely uses, with `prepare` answered from a bounded cache. */
+function cachingStatements(sqlite: SqliteDatabase) {
+  const cache = new Map<string, Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): Statement {
+      const cached = cache.get(sql);
+      // A statement still being iterated (Kysely's streamQuery) cannot run again meanwhile.
+      if (cached !== undefined && !cached.busy) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql);
+      if (cached === undefined) {
+        cache.set(sql, statement);
+        if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      }
+      return statement;
+    },
+  };
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #sqlite: SqliteDatabase;
 
@@ -73,7 +103,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   readonly #sqlite: SqliteDatabase;
 
   constructor(sqlite: SqliteDatabase) {
-    super({ database: sqlite });
+    super({ database: cachingStatements(sqlite) });
     this.#sqlite = sqlite;
   }
 

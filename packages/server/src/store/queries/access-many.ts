@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { LogEvent, NewLogEvent, UserAccess } from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import type { StoreDialect } from '../schema.js';
+import { insertRows } from './insert-rows.js';
 import { EVENTS_CHANNEL } from './journal.js';
 import { type Db, fromFlag, sortedUnique, toMillis } from './shared.js';
 
@@ -49,29 +50,27 @@ export function accessManyQueries(db: Db, dialect: StoreDialect): ManyQueries {
 
     async insertEvents(events: readonly NewLogEvent[], at) {
       if (events.length === 0) return [];
-      const out: LogEvent[] = [];
-      for (const part of chunks(events)) {
-        const rows = await db
-          .insertInto('events')
-          .values(
-            part.map((event) => ({
-              type: event.type,
-              subject_type: event.subjectType,
-              subject_id: event.subjectId,
-              subject_version: event.subjectVersion,
-              data: JSON.stringify(event.data),
-              at: toMillis(at),
-            })),
-          )
-          .returning('position')
-          .execute();
-        // Positions are handed out in VALUES order (under the journal lock, by one statement),
-        // but RETURNING promises no order (SQLite says so): pair them by sorting.
-        const positions = rows.map((row) => Number(row.position)).sort((a, b) => a - b);
-        positions.forEach((position, i) => {
-          out.push({ ...(part[i] as NewLogEvent), position, at: new Date(at.getTime()) });
-        });
-      }
+      const rows = await insertRows(
+        db,
+        'events',
+        events.map((event) => ({
+          type: event.type,
+          subject_type: event.subjectType,
+          subject_id: event.subjectId,
+          subject_version: event.subjectVersion,
+          data: JSON.stringify(event.data),
+          at: toMillis(at),
+        })),
+        'position',
+      );
+      // Positions are handed out in VALUES order (under the journal lock, one statement after
+      // another), but RETURNING promises no order (SQLite says so): pair them by sorting.
+      const positions = rows.map((row) => Number(row.position)).sort((a, b) => a - b);
+      const out: LogEvent[] = positions.map((position, i) => ({
+        ...(events[i] as NewLogEvent),
+        position,
+        at: new Date(at.getTime()),
+      }));
       if (dialect === 'postgres')
         await sql`select pg_notify(${EVENTS_CHANNEL}, current_schema())`.execute(db);
       return out;

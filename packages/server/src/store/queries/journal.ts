@@ -3,7 +3,8 @@ import type { ActorType, AuditEntry, EventType, LogEvent, NewAuditEntry } from '
 import type { Queries } from '../../core/ports.js';
 import { mapErrors } from '../errors.js';
 import type { AuditLogTable, EventsTable, StoreDialect } from '../schema.js';
-import { chunks, type Db, fromMillis, parseJson, toMillis } from './shared.js';
+import { insertRows } from './insert-rows.js';
+import { type Db, fromMillis, parseJson, toMillis } from './shared.js';
 
 type JournalQueries = Pick<
   Queries,
@@ -72,8 +73,7 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
     insertAudits: (entries) =>
       mapErrors(async () => {
         // Rows get their seq in VALUES order (one statement, under the journal lock).
-        for (const part of chunks(entries))
-          await db.insertInto('audit_log').values(part.map(auditRow)).execute();
+        await insertRows(db, 'audit_log', entries.map(auditRow));
       }),
 
     async listAudit({ limit, filter = {} }) {

@@ -269,7 +269,9 @@ export class FilterTranslator {
       return {
         type: probe.type,
         ...(probe.bool ? { bool: probe.bool } : {}),
-        ...(indexed === undefined ? {} : { equals: (s: string) => indexed(this.stored.column('id'), s) }),
+        ...(indexed === undefined
+          ? {}
+          : { equals: (s: string) => indexed(this.stored.column('id'), s, this.dialect) }),
         any: (predicate) => each((element) => predicate(elementScalar(element, subName, full).expr)),
       };
     };

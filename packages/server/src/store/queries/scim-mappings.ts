@@ -31,7 +31,7 @@ export interface ResourceMapping {
    * Values of a multi-valued attribute that an index table also holds (`emails.value` in
    * user_emails, folded like the document): `eq` on them becomes an index lookup.
    */
-  readonly indexed?: Readonly<Record<string, (id: Sql, value: string) => Bool>>;
+  readonly indexed?: Readonly<Record<string, (id: Sql, value: string, dialect: StoreDialect) => Bool>>;
 }
 
 export const USER_MAPPING: ResourceMapping = {
@@ -47,8 +47,14 @@ export const USER_MAPPING: ResourceMapping = {
   },
   relation: { attribute: 'groups', self: 'user_id', other: 'group_id' },
   indexed: {
-    'emails.value': (id, value) =>
-      sql<SqlBool>`(${id} in (select user_id from user_emails where value_lower = ${value}))`,
+    // PostgreSQL: `= any(array(…))` runs the index lookup first (an InitPlan), then fetches the
+    // users by primary key. With `in (select …)` and statistics not yet gathered (right after a
+    // bulk load), the planner preferred walking all of user_emails' primary key to get users.id
+    // order for free: 30 ms at 100,000 users instead of 0.1 ms.
+    'emails.value': (id, value, dialect) =>
+      dialect === 'postgres'
+        ? sql<SqlBool>`(${id} = any(array(select user_id from user_emails where value_lower = ${value})))`
+        : sql<SqlBool>`(${id} in (select user_id from user_emails where value_lower = ${value}))`,
   },
   resourceType: 'User',
   document: true,

@@ -4,6 +4,7 @@ import { mapErrors } from '../errors.js';
 import { filterDocument } from '../filter-document.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
 import type { UsersTable } from '../schema.js';
+import { insertRows } from './insert-rows.js';
 import {
   atomic,
   changed,
@@ -44,11 +45,8 @@ export function userQueries(db: Db): UserQueries {
       mapErrors(() =>
         atomic(db, async (db) => {
           // Multi-row INSERTs: a SCIM Bulk request creates up to 1,000 users in one go.
-          for (const part of chunks(users)) {
-            await db.insertInto('users').values(part.map(toRow)).execute();
-            const emails = part.flatMap(emailRows);
-            for (const rows of chunks(emails)) await db.insertInto('user_emails').values(rows).execute();
-          }
+          await insertRows(db, 'users', users.map(toRow) as unknown as Record<string, unknown>[]);
+          await insertRows(db, 'user_emails', users.flatMap(emailRows));
         }),
       ),
 
