@@ -109,6 +109,47 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     expect(revoked.json.items.map((e: { targetId: string }) => e.targetId)).toContain(jti);
   });
 
+  it('concurrent redemptions of one code: exactly one wins, and what it got is revoked', async () => {
+    for (const grantTypes of [['authorization_code'], ['authorization_code', 'refresh_token']] as const) {
+      const app = await w.newClient({
+        name: `race ${grantTypes.length}`,
+        type: 'public',
+        firstParty: true,
+        grantTypes: [...grantTypes],
+      });
+      const config = await w.discover(app.client.clientId, oidc.None());
+      const request = await authorizationRequest(config);
+      const res = await browser.get(request.url.href);
+      const code = new URL(res.location as string).searchParams.get('code') as string;
+      const form = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: request.verifier,
+        client_id: app.client.clientId,
+      };
+      const results = await Promise.all([tokenRequest(form), tokenRequest(form), tokenRequest(form)]);
+      const winners = results.filter((r) => r.status === 200);
+      expect(winners, grantTypes.join()).toHaveLength(1);
+      expect(results.filter((r) => r.json.error === 'invalid_grant')).toHaveLength(2);
+      const won = winners[0]?.json as Record<string, string>;
+      expect(won.refresh_token !== undefined).toBe(grantTypes.length === 2);
+      // The losers' replay revoked the winner's access token (and refresh family, when there is one).
+      const info = await fetch(`${w.issuer}/oauth2/userinfo`, {
+        headers: { authorization: `Bearer ${won.access_token}` },
+      });
+      expect(info.status).toBe(401);
+      if (won.refresh_token) {
+        const refreshed = await tokenRequest({
+          grant_type: 'refresh_token',
+          refresh_token: won.refresh_token,
+          client_id: app.client.clientId,
+        });
+        expect(refreshed.json.error).toBe('invalid_grant');
+      }
+    }
+  });
+
   it('PKCE downgrade: plain, a missing method (plain by default) and a missing challenge are refused', async () => {
     const plain = await browser.get(authorizeUrl({ code_challenge_method: 'plain' }));
     expect(redirectError(plain.location)).toBe('invalid_request');

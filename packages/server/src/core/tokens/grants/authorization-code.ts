@@ -3,9 +3,13 @@ import { TesseraError } from '../../errors.js';
 import { hashSecret } from '../../ids.js';
 import type { Client } from '../../model.js';
 import { verifierMatches } from '../../oauth/authorize/pkce.js';
-import type { AuthorizationCode } from '../../oauth/authorize/ports.js';
+import type { AuthorizationCode, CodeIssuance } from '../../oauth/authorize/ports.js';
 import { issueIdToken } from '../../oauth/oidc/id-token.js';
-import { issueRefreshToken, revokeRefreshFamilies } from '../../oauth/refresh/tokens.js';
+import {
+  issueRefreshToken,
+  type NewRefreshToken,
+  revokeRefreshFamilies,
+} from '../../oauth/refresh/tokens.js';
 import { splitScope } from '../../oauth/scopes.js';
 import { revokeToken } from '../../revocations.js';
 import { single } from '../params.js';
@@ -19,8 +23,9 @@ import type { Grant, GrantContext } from './grant.js';
  * when `openid` was granted, a refresh token when the client is registered for refresh_token.
  *
  * The hot path is one read of the code, one of the user, the user's access, two signatures and
- * one transaction that claims the code (compare-and-set on used_at) and starts the refresh
- * family. No audit row per redemption: the authorization that made the code was audited.
+ * the claim: a compare-and-set on used_at, in one transaction with the new refresh family when
+ * the client gets one. No audit row per redemption: the authorization that made the code was
+ * audited.
  *
  * A second redemption (RFC 6749 §4.1.2: "If an authorization code is used more than once, the
  * authorization server MUST deny the request and SHOULD revoke (when possible) all tokens
@@ -78,10 +83,16 @@ export const authorizationCode: Grant = async (ctx, client, params) => {
       })
     : undefined;
 
-  const refresh = client.grantTypes.includes('refresh_token');
-  const outcome = await commit(ctx.core, async (tx) => {
-    const issuedRefresh = refresh
-      ? await issueRefreshToken(tx, {
+  const outcome = await claim(
+    ctx,
+    codeHash,
+    now,
+    {
+      accessTokenJti: access.issued.claims.jti,
+      accessTokenExpiresAt: new Date(access.issued.claims.exp * 1000),
+    },
+    client.grantTypes.includes('refresh_token')
+      ? {
           userId: user.id,
           clientId: client.clientId,
           audience: application.audience,
@@ -89,22 +100,14 @@ export const authorizationCode: Grant = async (ctx, client, params) => {
           sessionId: record.sessionId,
           authTime: record.authTime,
           now,
-        })
-      : undefined;
-    const claimed = await tx.redeemAuthorizationCode(codeHash, now, {
-      accessTokenJti: access.issued.claims.jti,
-      accessTokenExpiresAt: new Date(access.issued.claims.exp * 1000),
-      refreshFamilyId: issuedRefresh?.familyId ?? null,
-    });
-    // A concurrent redemption won: roll back this one's refresh family (throwing does).
-    if (!claimed) throw LOST_RACE;
-    return { result: issuedRefresh, changes: [] };
-  }).catch(async (err: unknown) => {
-    if (err !== LOST_RACE) throw err;
+        }
+      : undefined,
+  );
+  if (outcome === LOST_RACE) {
     const winner = await ctx.store.getAuthorizationCode(codeHash);
     if (winner) await revokeIssued(ctx, winner, client);
     throw invalidGrant('the authorization code was already used; the tokens issued for it are revoked');
-  });
+  }
 
   return {
     issued: access.issued,
@@ -119,6 +122,42 @@ export const authorizationCode: Grant = async (ctx, client, params) => {
     },
   };
 };
+
+/**
+ * Marks the code used, recording what it issued, and starts the refresh family when there is
+ * one. Without a refresh token the claim is one compare-and-set statement, atomic on its own;
+ * with one, claim and family commit in one transaction (a crash leaves neither). LOST_RACE: a
+ * concurrent redemption claimed the code first (this one's family is rolled back).
+ */
+async function claim(
+  ctx: GrantContext,
+  codeHash: string,
+  now: Date,
+  issuance: Omit<CodeIssuance, 'refreshFamilyId'>,
+  family: NewRefreshToken | undefined,
+): Promise<{ token: string; familyId: string } | undefined | typeof LOST_RACE> {
+  if (!family) {
+    const claimed = await ctx.store.redeemAuthorizationCode(codeHash, now, {
+      ...issuance,
+      refreshFamilyId: null,
+    });
+    return claimed ? undefined : LOST_RACE;
+  }
+  try {
+    return await commit(ctx.core, async (tx) => {
+      const issued = await issueRefreshToken(tx, family);
+      if (
+        !(await tx.redeemAuthorizationCode(codeHash, now, { ...issuance, refreshFamilyId: issued.familyId }))
+      ) {
+        throw LOST_RACE;
+      }
+      return { result: issued, changes: [] };
+    });
+  } catch (err) {
+    if (err === LOST_RACE) return LOST_RACE;
+    throw err;
+  }
+}
 
 /**
  * Revokes what a code issued: its refresh family (with the audit row of the replay, in one
@@ -162,7 +201,7 @@ async function revokeIssued(ctx: GrantContext, record: AuthorizationCode, client
 }
 
 /** Thrown inside the transaction to roll it back when the code was claimed concurrently. */
-const LOST_RACE = new Error('authorization code claimed concurrently');
+const LOST_RACE: unique symbol = Symbol('authorization code claimed concurrently');
 
 const missing = (name: string): TesseraError =>
   new TesseraError('ERR_INVALID_REQUEST', `the request is missing a required parameter: ${name}`);
