@@ -431,6 +431,14 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     const none = await fetch(`${w.issuer}/oauth2/userinfo`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+    // Browser apps may call it from their origin (CORS without credentials), errors included.
+    expect(none.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${w.issuer}/oauth2/userinfo`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://spa.example', 'access-control-request-headers': 'authorization' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
     const bad = await fetch(`${w.issuer}/oauth2/userinfo`, {
       headers: { authorization: 'Bearer not.a.token' },
     });

@@ -46,7 +46,11 @@ export async function wellKnownRoutes(app: FastifyInstance, options: WellKnownOp
       lastJson = JSON.stringify(set);
       lastSet = set;
     }
-    return reply.type('application/jwk-set+json').header('Cache-Control', JWKS_CACHE).send(lastJson);
+    return reply
+      .type('application/jwk-set+json')
+      .header('Cache-Control', JWKS_CACHE)
+      .header('Access-Control-Allow-Origin', '*')
+      .send(lastJson);
   });
 
   // Endpoints are listed only when their routes exist; every route is registered by the time
