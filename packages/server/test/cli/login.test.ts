@@ -149,6 +149,32 @@ describe.skipIf(!built())('tessera login, whoami, token, logout (built CLI, chil
     expect((await tessera(home, 'token')).stdout).toBe(`${after?.accessToken}\n`);
   });
 
+  it('tessera token runs started together all print the same fresh token and keep the family alive', async () => {
+    // No reuse grace on this server: a run that refreshed with an already rotated token would
+    // revoke the family. (That the lock serializes refreshes is shown in credentials.test.ts.)
+    expect((await login(t, home, user.userName)).code).toBe(0);
+    const before = await stored();
+    const entry = before.servers[t.url];
+    if (!entry) throw new Error('no entry');
+    entry.expiresAt = Date.now();
+    await writeFile(credentials(), JSON.stringify(before), { mode: 0o600 });
+    const runs = await Promise.all([tessera(home, 'token'), tessera(home, 'token'), tessera(home, 'token')]);
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const after = (await stored()).servers[t.url];
+    expect(new Set(runs.map((run) => run.stdout))).toEqual(new Set([`${after?.accessToken}\n`]));
+    // The family is alive: the stored refresh token still refreshes.
+    const res = await fetch(`${t.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: after?.refreshToken ?? '',
+        client_id: 'tessera-cli',
+      }),
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('logout revokes the refresh token at the server, then forgets it', async () => {
     expect((await login(t, home, user.userName)).code).toBe(0);
     const refreshToken = (await stored()).servers[t.url]?.refreshToken ?? '';
