@@ -56,7 +56,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeWorld(dialect: Dialect): Promise<CodeWorld> {
+export async function startCodeWorld(dialect: Dialect, env: Record<string, string> = {}): Promise<CodeWorld> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   let offset = 0;
@@ -66,7 +66,7 @@ export async function startCodeWorld(dialect: Dialect): Promise<CodeWorld> {
       offset += ms;
     },
   };
-  const t = await startTestApp(dialect, { env: { TESSERA_ISSUER: issuer }, clock });
+  const t = await startTestApp(dialect, { env: { ...env, TESSERA_ISSUER: issuer }, clock });
   await t.app.listen({ host: '127.0.0.1', port });
   const ok = async (method: string, path: string, body?: unknown) => {
     const res = await t.admin(method, path, body);

@@ -5,7 +5,7 @@
  * included), UserInfo, refresh, RP-initiated logout.
  */
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRANTS } from '../../src/core/tokens/grants/index.js';
 import {
   AUTHORIZE_PATH,
@@ -211,4 +211,34 @@ describeDialects('authorization code + PKCE with openid-client', (dialect) => {
     const access = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString());
     expect(access.permissions).toEqual(['api:read']);
   });
+});
+
+describe('ID tokens of every key algorithm, checked by openid-client', () => {
+  it.each(['EdDSA', 'RS256'] as const)(
+    '%s',
+    async (alg) => {
+      const world = await startCodeWorld('sqlite', { TESSERA_KEY_ALGORITHM: alg });
+      try {
+        const config = await world.discover(world.spa.clientId, oidc.None());
+        expect(config.serverMetadata().id_token_signing_alg_values_supported).toEqual([alg]);
+        const browser = new Browser(world.issuer);
+        const request = await authorizationRequest(config);
+        const back = await browser.signIn(await browser.get(request.url.href));
+        const callback = await browser.get(back.location as string);
+        const tokens = await oidc.authorizationCodeGrant(config, new URL(callback.location as string), {
+          pkceCodeVerifier: request.verifier,
+          expectedState: request.state,
+          expectedNonce: request.nonce,
+        });
+        const header = JSON.parse(
+          Buffer.from((tokens.id_token ?? '').split('.')[0] ?? '', 'base64url').toString(),
+        );
+        expect(header).toMatchObject({ alg, typ: 'JWT' });
+        expect(tokens.claims()?.sub).toBe(world.userId);
+      } finally {
+        await world.close();
+      }
+    },
+    60_000,
+  );
 });
