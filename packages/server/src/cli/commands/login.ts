@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { CredentialStore, serverKey } from '../login/credentials.js';
 import { discover, pollDeviceToken, startDeviceAuthorization } from '../login/oauth.js';
 import { loginFromTokens, unverifiedClaims } from '../login/session.js';
+import { clean } from '../output.js';
 
 /** The first-party public client every server bootstraps (core/oauth/device/cli-client.ts). */
 export const DEFAULT_CLIENT_ID = 'tessera-cli';
@@ -55,7 +56,9 @@ export const login: Command = {
       ...(resource ? { resource } : {}),
     });
     const minutes = Math.max(1, Math.round(started.expires_in / 60));
-    out.raw(
+    // The server's words reach a terminal: control characters are neutralized. With --json the
+    // instructions go to stderr, so that stdout holds only the JSON result.
+    const instructions = clean(
       [
         `To sign in, open ${started.verification_uri}`,
         `and enter the code ${started.user_code}`,
@@ -63,6 +66,8 @@ export const login: Command = {
         `The code expires in ${minutes} minute${minutes === 1 ? '' : 's'}. Waiting for approval...`,
       ].join('\n'),
     );
+    if (out.json) io.stderr(`${instructions}\n`);
+    else out.raw(instructions);
     const tokens = await pollDeviceToken(metadata, clientId, started, io.signal ? { signal: io.signal } : {});
     const endpoints = {
       token: metadata.token_endpoint,
