@@ -11,6 +11,9 @@ import { findAccount } from './login.js';
 import type { MailMessage } from './mailer.js';
 import type { LinkPurpose } from './ports.js';
 import type { AccountSettings } from './settings.js';
+import { lockedUntil } from './throttle.js';
+
+const RESET_MAIL_INTERVAL_MS = 60_000;
 
 export interface Delivery {
   userId: string;
@@ -69,6 +72,17 @@ export async function requestPasswordReset(
   if (!settings.mailer) return false;
   const user = await findAccount(ctx.store, typed);
   if (!user?.active || !emailOf(user)) return false;
+  // At most one self-service mail per account per minute: the form is no way to flood an inbox.
+  const key = `reset-mail:${user.id}`;
+  const now = ctx.clock.now();
+  if (await lockedUntil(ctx.store, key, now)) return false;
+  await ctx.store.putLoginThrottle({
+    key,
+    failures: 0,
+    locks: 0,
+    lockedUntil: new Date(now.getTime() + RESET_MAIL_INTERVAL_MS),
+    updatedAt: now,
+  });
   await deliverLink(ctx, settings, {
     userId: user.id,
     purpose: 'reset',

@@ -57,7 +57,8 @@ export async function login(ctx: CoreContext, input: LoginInput): Promise<LoginS
   const user = await findAccount(ctx.store, input.userName);
   const key = throttleKey(user?.id, input.userName);
   const now = ctx.clock.now();
-  const until = await ctx.store.transaction((tx) => lockedUntil(tx, key, now));
+  // A plain read (no write lock): the failure path below re-reads under the journal lock.
+  const until = await lockedUntil(ctx.store, key, now);
   if (until) {
     await audit(ctx, failure(input, user, 'locked'));
     throw locked(until, now);

@@ -7,7 +7,7 @@
  * many attempts" appears after the same number of failures whether or not the account exists:
  * the lockout message is no account-existence oracle.
  */
-import type { Tx } from '../ports.js';
+import type { Queries, Tx } from '../ports.js';
 import type { LoginThrottle } from './ports.js';
 
 export interface LockoutPolicy {
@@ -28,8 +28,8 @@ export const throttleKey = (userId: string | undefined, typedName: string): stri
   userId ? `user:${userId}` : `name:${typedName.trim().toLowerCase().slice(0, 256)}`;
 
 /** Until when `key` is locked at `now`, or undefined. */
-export async function lockedUntil(tx: Tx, key: string, now: Date): Promise<Date | undefined> {
-  const t = await tx.getLoginThrottle(key);
+export async function lockedUntil(store: Queries, key: string, now: Date): Promise<Date | undefined> {
+  const t = await store.getLoginThrottle(key);
   return t?.lockedUntil && t.lockedUntil > now ? t.lockedUntil : undefined;
 }
 
