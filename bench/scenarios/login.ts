@@ -16,7 +16,9 @@ import { clientCredentialsRequest, fetchAccessToken } from '../lib/http.ts';
 import type { RunOptions, Scenario, Session, Subject } from '../lib/scenario.ts';
 import { startTessera } from '../lib/tessera.ts';
 
-const PASSWORDS = fileURLToPath(new URL('../../packages/server/dist/core/accounts/passwords.js', import.meta.url));
+const PASSWORDS = fileURLToPath(
+  new URL('../../packages/server/dist/core/accounts/passwords.js', import.meta.url),
+);
 /** Logins (or verifications) in flight: enough to keep both cores busy. */
 const DEFAULT_CONNECTIONS = 8;
 const PASSWORD = 'correct horse battery staple';
@@ -28,7 +30,8 @@ interface ScryptParams {
 }
 
 async function currentParams(): Promise<ScryptParams> {
-  if (!existsSync(PASSWORDS)) throw new Error(`server not built (${PASSWORDS} is missing); run npm run build first`);
+  if (!existsSync(PASSWORDS))
+    throw new Error(`server not built (${PASSWORDS} is missing); run npm run build first`);
   return ((await import(PASSWORDS)) as { CURRENT_PARAMS: ScryptParams }).CURRENT_PARAMS;
 }
 
@@ -38,8 +41,12 @@ const describeParams = (p: ScryptParams) =>
 function verifyOnce(params: ScryptParams, salt: Buffer): Promise<void> {
   const N = 2 ** params.ln;
   return new Promise((resolve, reject) =>
-    scrypt(PASSWORD, salt, 32, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r * params.p }, (err) =>
-      err ? reject(err) : resolve(),
+    scrypt(
+      PASSWORD,
+      salt,
+      32,
+      { N, r: params.r, p: params.p, maxmem: 256 * N * params.r * params.p },
+      (err) => (err ? reject(err) : resolve()),
     ),
   );
 }
@@ -75,7 +82,11 @@ async function drive(
   const serverAfter = cpuSeconds(serverPid);
   latencies.sort((a, b) => a - b);
   const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))] ?? 0;
-  const sample: Record<string, number> = { perSec: done / elapsed, latencyP50Ms: q(0.5), latencyP99Ms: q(0.99) };
+  const sample: Record<string, number> = {
+    perSec: done / elapsed,
+    latencyP50Ms: q(0.5),
+    latencyP99Ms: q(0.99),
+  };
   let serverSec = 0;
   if (serverBefore !== undefined && serverAfter !== undefined) {
     serverSec = serverAfter - serverBefore;
@@ -102,7 +113,9 @@ const rawScrypt: Subject = {
     const oneMs = (performance.now() - t0) / 5;
     return {
       facts: { verifyMs: oneMs },
-      notes: [`${describeParams(params)}; one verification alone ${oneMs.toFixed(1)} ms; ${lanes} in flight on the thread pool`],
+      notes: [
+        `${describeParams(params)}; one verification alone ${oneMs.toFixed(1)} ms; ${lanes} in flight on the thread pool`,
+      ],
       measure: (seconds) => drive(() => verifyOnce(params, salt), lanes, seconds, undefined),
       async stop() {},
     };
@@ -125,7 +138,9 @@ async function formOf(url: string, cookie = ''): Promise<Browser> {
 
 /** Creates `bench` through the admin API, invites it and activates it over the pages. */
 async function provision(url: string, clientId: string, clientSecret: string): Promise<void> {
-  const token = await fetchAccessToken(clientCredentialsRequest(`${url}/oauth2/token`, clientId, clientSecret));
+  const token = await fetchAccessToken(
+    clientCredentialsRequest(`${url}/oauth2/token`, clientId, clientSecret),
+  );
   const admin = async (path: string, body?: unknown) => {
     const res = await fetch(`${url}/admin/v1${path}`, {
       method: 'POST',
@@ -160,7 +175,12 @@ const tesseraSubject = (name: string, env: Record<string, string>): Subject => (
       const lanes = options.connections ?? DEFAULT_CONNECTIONS;
       const browsers = await Promise.all(Array.from({ length: lanes }, () => formOf(`${server.url}/login`)));
       const body = (b: Browser) =>
-        new URLSearchParams({ csrf: b.csrf, username: 'bench', password: PASSWORD, return_to: '/' }).toString();
+        new URLSearchParams({
+          csrf: b.csrf,
+          username: 'bench',
+          password: PASSWORD,
+          return_to: '/',
+        }).toString();
       const login = async (lane: number) => {
         const b = browsers[lane] as Browser;
         const res = await fetch(`${server.url}/login`, {
@@ -204,7 +224,11 @@ export const login: Scenario = {
   ],
   headline: 'perSec',
   compared: ['perCpuSec'],
-  subjects: [rawScrypt, tesseraSubject('tessera', {}), tesseraSubject('tessera (1 process)', { TESSERA_WORKERS: '1' })],
+  subjects: [
+    rawScrypt,
+    tesseraSubject('tessera', {}),
+    tesseraSubject('tessera (1 process)', { TESSERA_WORKERS: '1' }),
+  ],
   comparisons: [
     { subject: 'tessera', anchor: 'raw node:crypto scrypt' },
     { subject: 'tessera (1 process)', anchor: 'raw node:crypto scrypt' },
