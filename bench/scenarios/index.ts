@@ -3,6 +3,7 @@ import { introspection } from './introspection.ts';
 import { login } from './login.ts';
 import { overlayMemory } from './overlay-memory.ts';
 import { propagation } from './propagation.ts';
+import { refreshRotation } from './refresh-rotation.ts';
 import { scim } from './scim.ts';
 import { signing } from './signing.ts';
 import { tokenIssuance } from './token-issuance.ts';
@@ -17,5 +18,6 @@ export const scenarios: readonly Scenario[] = [
   overlayMemory,
   scim,
   introspection,
+  refreshRotation,
   login,
 ];

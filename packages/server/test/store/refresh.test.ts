@@ -35,7 +35,6 @@ describeDialects('store: refresh token families', (dialect) => {
       familyId,
       parentHash: null,
       issuedAt: at(0),
-      rotatedAt: null,
       family: {
         id: familyId,
         userId: user.id,
@@ -52,7 +51,7 @@ describeDialects('store: refresh token families', (dialect) => {
     expect(await store().findRefreshToken(hashRefreshToken(`${token}x`))).toBeUndefined();
   });
 
-  it('rotates only from the current token (compare-and-set), marking the old one', async () => {
+  it('rotates only from the current token (compare-and-set); the old row stays, unchanged', async () => {
     const user = makeUser();
     await store().insertUser(user);
     const { token, familyId } = await start(user.id);
@@ -61,9 +60,14 @@ describeDialects('store: refresh token families', (dialect) => {
     expect(await store().rotateRefreshToken({ ...rotation, newHash: 'second' })).toBe(true);
     expect(await store().rotateRefreshToken({ ...rotation, newHash: 'third' })).toBe(false);
     expect(await store().getRefreshTokenRow('third')).toBeUndefined();
-    expect(await store().getRefreshTokenRow(first)).toMatchObject({ rotatedAt: at(10) });
+    expect(await store().getRefreshTokenRow(first)).toEqual({
+      hash: first,
+      familyId,
+      parentHash: null,
+      issuedAt: at(0),
+    });
     const second = await store().findRefreshToken('second');
-    expect(second).toMatchObject({ parentHash: first, issuedAt: at(10), rotatedAt: null });
+    expect(second).toMatchObject({ parentHash: first, issuedAt: at(10) });
     expect(second?.family).toMatchObject({ currentHash: 'second', rotatedAt: at(10) });
     // Grace-window shape: the parent is re-presented, superseding the unused successor.
     expect(
@@ -75,8 +79,8 @@ describeDialects('store: refresh token families', (dialect) => {
         now: at(12),
       }),
     ).toBe(true);
-    expect(await store().getRefreshTokenRow('second')).toMatchObject({ rotatedAt: at(12) });
-    expect(await store().getRefreshTokenRow('fourth')).toMatchObject({ parentHash: first });
+    expect((await store().findRefreshToken('second'))?.family.currentHash).toBe('fourth');
+    expect(await store().getRefreshTokenRow('fourth')).toMatchObject({ parentHash: first, issuedAt: at(12) });
   });
 
   it('revokes families once, and a revoked family no longer rotates', async () => {

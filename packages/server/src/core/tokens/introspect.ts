@@ -13,7 +13,7 @@
 import type { EventBus } from '../events.js';
 import type { EventFeed } from '../feed.js';
 import type { KeyRing } from '../keys/keyring.js';
-import type { LogEvent } from '../model.js';
+import type { LogEvent, User, UserAccess } from '../model.js';
 import type { RefreshTokenSettings } from '../oauth/refresh/settings.js';
 import { refreshTokenExpiry } from '../oauth/refresh/settings.js';
 import { hashRefreshToken, looksLikeRefreshToken } from '../oauth/refresh/tokens.js';
@@ -62,6 +62,10 @@ interface UserEntry {
   userName: string;
   directRoles: readonly string[];
   groupIds: readonly string[];
+  /** The whole record, for grants that issue tokens from this view (currentUser). */
+  user: User;
+  /** Display names of the user's groups (not in tokens; kept for UserAccess's shape). */
+  groups: readonly string[];
 }
 
 interface ClientEntry {
@@ -207,6 +211,31 @@ export class Introspector {
     return { claims, answer };
   }
 
+  /**
+   * A user and their access as they are now, from memory: what userAccess would read from the
+   * store (roles from direct grants and groups, permissions from the role catalog), kept
+   * current by the same events. The refresh grant issues from it instead of querying per
+   * rotation. Null when the user does not exist.
+   */
+  async currentUser(id: string): Promise<{ user: User; access: UserAccess } | null> {
+    const entry = await this.#user(id);
+    if (!entry) return null;
+    const catalog = await this.#catalogNow();
+    const roles = withGroupRoles(catalog, entry.directRoles, entry.groupIds);
+    const permissions = new Set<string>();
+    for (const role of roles) for (const p of catalog.roles.get(role) ?? []) permissions.add(p);
+    return {
+      user: entry.user,
+      access: {
+        roles,
+        permissions: [...permissions].sort(),
+        directRoles: [...entry.directRoles],
+        groups: [...entry.groups],
+        groupIds: [...entry.groupIds],
+      },
+    };
+  }
+
   async #refreshToken(token: string): Promise<IntrospectionResponse> {
     const record = await this.#o.store.findRefreshToken(hashRefreshToken(token));
     if (!record) return INACTIVE;
@@ -242,6 +271,8 @@ export class Introspector {
           userName: user.userName,
           directRoles: access.directRoles,
           groupIds: access.groupIds,
+          user,
+          groups: access.groups,
         }))
       : null;
     if ((this.#userGen.get(id) ?? 0) === gen) remember(this.#users, id, entry, this.#max);
@@ -296,6 +327,9 @@ export class Introspector {
         const known = this.#revokedBefore.get(event.subjectId);
         if (iat !== undefined && (known === undefined || iat > known))
           this.#revokedBefore.set(event.subjectId, iat);
+        // It bumped the user's aver: the cached record goes, as on any change to the user.
+        this.#users.delete(event.subjectId);
+        this.#userGen.set(event.subjectId, (this.#userGen.get(event.subjectId) ?? 0) + 1);
       } else if (event.subjectType === 'user') {
         this.#users.delete(event.subjectId);
         this.#userGen.set(event.subjectId, (this.#userGen.get(event.subjectId) ?? 0) + 1);

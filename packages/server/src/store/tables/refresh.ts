@@ -23,7 +23,6 @@ export interface RefreshTokensTable {
   family_id: string;
   parent_hash: string | null;
   issued_at: number;
-  rotated_at: number | null;
 }
 
 export interface RefreshTables {

@@ -28,15 +28,17 @@ export interface RefreshFamily {
   revokedReason: string | null;
 }
 
-/** One token of a family, as stored: only its hash. */
+/**
+ * One token of a family, as stored: only its hash. A token is live only while it is its
+ * family's `currentHash`; it was rotated when its child (the row naming it as parent) was
+ * issued. Nothing else is written per token, so a rotation writes as few pages as possible.
+ */
 export interface RefreshTokenRow {
   hash: string;
   familyId: string;
   /** The token it replaced; null for the family's first token. */
   parentHash: string | null;
   issuedAt: Date;
-  /** When it was exchanged for a successor (or superseded within the grace window). */
-  rotatedAt: Date | null;
 }
 
 /** A token looked up by hash, with its family. */
@@ -63,8 +65,8 @@ export interface RefreshQueries {
   getRefreshTokenRow(hash: string): Promise<RefreshTokenRow | undefined>;
   /**
    * Rotates a family: moves its current token from `expectedCurrentHash` to `newHash` only if
-   * the family is not revoked and its current token is still the expected one; marks the
-   * replaced token(s) rotated and inserts the new one. False when the compare-and-set lost.
+   * the family is not revoked and its current token is still the expected one, and inserts the
+   * new token (child of `parentHash`). False when the compare-and-set lost.
    */
   rotateRefreshToken(rotation: RefreshRotation): Promise<boolean>;
   /** Revokes the families not yet revoked; returns how many it revoked. */

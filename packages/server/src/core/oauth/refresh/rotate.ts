@@ -71,8 +71,8 @@ export async function rotateRefreshToken(
           summary: {
             clientId: family.clientId,
             familyId: family.id,
-            // When the presented token had been replaced: how stale the copy was.
-            rotatedAt: (fresh.rotatedAt ?? now).toISOString(),
+            // The family's last rotation: how stale the presented copy is at least.
+            lastRotatedAt: (fresh.family.rotatedAt ?? now).toISOString(),
             familyCreatedAt: family.createdAt.toISOString(),
           },
         },

@@ -26,7 +26,7 @@ export interface GrantContext {
    * Reads a presented access token as introspection does (active now, current rights); token
    * exchange needs it. Attached by the introspection endpoint once it follows the event log.
    */
-  introspector?: Pick<Introspector, 'activeAccessToken'>;
+  introspector?: Pick<Introspector, 'activeAccessToken' | 'currentUser'>;
 }
 
 /** The RFC 6749 §5.1 success body. */

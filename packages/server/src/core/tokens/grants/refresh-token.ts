@@ -8,7 +8,7 @@ import { joinScope, splitScope } from '../../oauth/scopes.js';
 import { single } from '../params.js';
 import { permissionsInNamespace } from '../scope.js';
 import { issueUserAccessToken } from '../user-access-token.js';
-import type { Grant } from './grant.js';
+import type { Grant, GrantContext } from './grant.js';
 
 /**
  * RFC 6749 §6: a new access token for the user, with the user's rights as they are now, and a
@@ -45,15 +45,19 @@ export const refreshToken: Grant = async (ctx, client, params) => {
     throw invalidGrant('the refresh token has expired');
 
   const scope = narrowRefreshScope(family.scope, single(params, 'scope'));
-  const user = await ctx.store.getUser(family.userId);
-  if (!user) throw invalidGrant('the user no longer exists');
+  // The user and their access as they are now: from the event-fed view in memory when it runs
+  // (the same one introspection answers from), else from the store.
+  const current = ctx.introspector
+    ? await ctx.introspector.currentUser(family.userId)
+    : await readUser(ctx.store, family.userId);
+  if (!current) throw invalidGrant('the user no longer exists');
+  const { user, access } = current;
   if (!user.active) throw invalidGrant('the user is disabled');
   const application = await ctx.directory.application(family.audience);
   if (!application) throw invalidGrant("the refresh token's audience no longer exists");
 
   // The access token is made before the rotation is written, so the write holds its lock only
   // for the compare-and-set; a token made for a rotation that then loses is simply dropped.
-  const access = await ctx.store.userAccess(user.id);
   const permissionScope =
     splitScope(family.scope).permissions === undefined
       ? scope.permissions
@@ -94,5 +98,10 @@ export const refreshToken: Grant = async (ctx, client, params) => {
     },
   };
 };
+
+async function readUser(store: GrantContext['store'], userId: string) {
+  const user = await store.getUser(userId);
+  return user ? { user, access: await store.userAccess(userId) } : null;
+}
 
 const invalidGrant = (message: string): TesseraError => new TesseraError('ERR_INVALID_GRANT', message);

@@ -1,0 +1,75 @@
+// The chained load generator for token requests that each consume what they present: refresh
+// rotation (each connection follows its own chain of refresh tokens) and code redemption (each
+// request takes the next single-use code from a pool). Runs ./refresh-load-worker.ts in a
+// separate process, like lib/load.ts does for autocannon.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CpuShares } from '../lib/load.ts';
+
+export interface ChainLoadRequest {
+  readonly mode: 'refresh' | 'code';
+  readonly url: string;
+  /** The form body; `{value}` is replaced by the refresh token or code (URL-encoded). */
+  readonly body: string;
+  /** refresh: one starting token per connection; code: the pool, each used once. */
+  readonly values: readonly string[];
+  readonly connections: number;
+  readonly durationSec: number;
+  readonly serverPid?: number | undefined;
+}
+
+export interface ChainLoadResult {
+  /** Successful token responses. */
+  readonly ok: number;
+  readonly durationSec: number;
+  /** Any non-200 (or a 200 without the expected tokens) stops the run and is reported here. */
+  readonly failures: readonly string[];
+  /** The code pool ran out before the duration ended (the rate still counts the time loaded). */
+  readonly poolExhausted: boolean;
+  readonly latencyMs: { readonly p50: number; readonly p99: number };
+  readonly cpu: CpuShares;
+}
+
+const worker = fileURLToPath(new URL('./refresh-load-worker.ts', import.meta.url));
+
+export function runChainLoad(task: ChainLoadRequest): Promise<ChainLoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply: { ok: true; result: ChainLoadResult } | { ok: false; error: string } | undefined;
+    child.once('message', (message: typeof reply) => {
+      reply = message;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (reply?.ok) resolve(reply.result);
+      else if (reply) reject(new Error(`load generator failed: ${reply.error}`));
+      else reject(new Error(`load generator exited (${signal ?? `code ${code}`}) without a result`));
+    });
+    child.send(task);
+  });
+}
+
+/** Throws unless the run completed without a failure, so no error is ever timed as a token. */
+export function assertChainOk(result: ChainLoadResult, what: string): void {
+  if (result.failures.length === 0 && result.ok > 0) return;
+  throw new Error(
+    `${what}: ${result.ok} ok; failed with ${result.failures.join('; ') || 'no responses'} — measurement rejected`,
+  );
+}
+
+/** The sample every token-lifecycle scenario reports from one chained run. */
+export function sampleOf(result: ChainLoadResult): Record<string, number> {
+  const perSec = result.ok / result.durationSec;
+  const sample: Record<string, number> = {
+    perSec,
+    latencyP50Ms: result.latencyMs.p50,
+    latencyP99Ms: result.latencyMs.p99,
+    loadCpuPercent: result.cpu.load,
+  };
+  if (result.cpu.server !== undefined && result.cpu.server > 0) {
+    sample.serverCpuPercent = result.cpu.server;
+    sample.perCpuSec = perSec / (result.cpu.server / 100);
+  }
+  if (result.cpu.other !== undefined) sample.otherCpuPercent = result.cpu.other;
+  return sample;
+}
