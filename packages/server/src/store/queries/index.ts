@@ -19,23 +19,30 @@ import { scimSearchQueries } from './scim-search.js';
 import type { Db } from './shared.js';
 import { userQueries } from './users.js';
 
+/**
+ * Built once for the root database and once per transaction, so on every write path. Object.assign,
+ * not an object literal of spreads: V8 (Node 20) takes about 650 µs for the literal's sixteen
+ * spreads of ~120 methods against about 7 µs here — measured on the built server, and that was
+ * most of an empty transaction's cost.
+ */
 export function queries(db: Db, dialect: StoreDialect): Queries {
-  return {
-    ...userQueries(db),
-    ...groupQueries(db),
-    ...roleQueries(db),
-    ...grantQueries(db),
-    ...accessQueries(db),
-    ...accessManyQueries(db, dialect),
-    ...applicationQueries(db),
-    ...clientQueries(db),
-    ...keyQueries(db),
-    ...journalQueries(db, dialect),
-    ...metaQueries(db),
-    ...scimSearchQueries(db, dialect),
-    ...accountsQueries(db, dialect),
-    ...authorizationQueries(db, dialect),
-    ...refreshQueries(db, dialect),
-    ...deviceQueries(db, dialect),
-  };
+  return Object.assign(
+    {},
+    userQueries(db),
+    groupQueries(db),
+    roleQueries(db),
+    grantQueries(db),
+    accessQueries(db),
+    accessManyQueries(db, dialect),
+    applicationQueries(db),
+    clientQueries(db),
+    keyQueries(db),
+    journalQueries(db, dialect),
+    metaQueries(db),
+    scimSearchQueries(db, dialect),
+    accountsQueries(db, dialect),
+    authorizationQueries(db, dialect),
+    refreshQueries(db, dialect),
+    deviceQueries(db, dialect),
+  );
 }
