@@ -55,4 +55,25 @@ describeDialects('SCIM root search', (dialect) => {
     expect(bad.status).toBe(400);
     expect(bad.json.scimType).toBe('invalidFilter');
   });
+
+  it('sorts within each type, ascending or descending, users before groups', async () => {
+    const names = (res: { json: { Resources: { displayName: string }[] } }) =>
+      res.json.Resources.map((r) => r.displayName);
+    const down = await search({ sortBy: 'displayName', sortOrder: 'descending' });
+    expect(down.status, down.body).toBe(200);
+    expect(names(down)).toEqual(['sales.bob', 'sales.ann', 'ops.cid', 'sales.team', 'ops.team']);
+    const up = await search({ sortBy: 'displayName', sortOrder: 'ascending', filter: 'displayName co "."' });
+    expect(names(up)).toEqual(['ops.cid', 'sales.ann', 'sales.bob', 'ops.team', 'sales.team']);
+    // userName is the users' only: they sort by it; the groups, which have none, keep id order.
+    const byUserName = await search({ sortBy: 'userName', sortOrder: 'descending' });
+    expect(names(byUserName)).toEqual(['sales.bob', 'sales.ann', 'ops.cid', 'sales.team', 'ops.team']);
+    const paged = await search({ sortBy: 'displayName', sortOrder: 'descending', startIndex: 3, count: 2 });
+    expect(paged.json).toMatchObject({ totalResults: 5, startIndex: 3, itemsPerPage: 2 });
+    expect(names(paged)).toEqual(['ops.cid', 'sales.team']);
+    const bad = await search({ sortBy: 'shoeSize' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.scimType).toBe('invalidValue');
+    const sideways = await search({ sortBy: 'displayName', sortOrder: 'sideways' });
+    expect(sideways.status).toBe(400);
+  });
 });

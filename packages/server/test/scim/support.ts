@@ -23,17 +23,27 @@ export interface ScimTestApp extends TestApp {
   scim(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<InjectResult>;
 }
 
-export async function startScimApp(dialect: Dialect): Promise<ScimTestApp> {
-  const test = await startTestApp(dialect);
+export interface ScimAppOptions {
+  /** startTestApp's options: another instance on the same store, say. */
+  app?: Parameters<typeof startTestApp>[1];
+  /** The identity provider client's name (default "Entra ID"). */
+  idpName?: string;
+  /** The name of the role holding tessera:scim, created here (default "scim-provisioner"). */
+  role?: string;
+}
+
+export async function startScimApp(dialect: Dialect, options: ScimAppOptions = {}): Promise<ScimTestApp> {
+  const test = await startTestApp(dialect, options.app);
+  const roleName = options.role ?? 'scim-provisioner';
   const role = await test.admin('POST', '/roles', {
-    name: 'scim-provisioner',
+    name: roleName,
     permissions: ['tessera:scim'],
   });
   if (role.status !== 201) throw new Error(`role: ${role.status} ${role.body}`);
   const client = await test.admin('POST', '/clients', {
-    name: 'Entra ID',
+    name: options.idpName ?? 'Entra ID',
     defaultAudience: 'urn:tessera:admin',
-    roles: ['scim-provisioner'],
+    roles: [roleName],
   });
   if (client.status !== 201) throw new Error(`client: ${client.status} ${client.body}`);
   const idpClientId = client.json.clientId as string;
