@@ -36,6 +36,7 @@ export const login: Command = {
     },
   },
   details:
+    '--url URL (or TESSERA_URL) is the Tessera server to sign in to; no admin token is needed.\n' +
     'Prints a code and a link; open the link in any browser, sign in and approve. Nothing is opened\n' +
     'for you. The tokens are stored in $XDG_CONFIG_HOME/tessera/credentials.json (or\n' +
     '~/.config/tessera/credentials.json), mode 0600, and refreshed silently by `tessera token`.',
