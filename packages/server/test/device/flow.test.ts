@@ -8,6 +8,7 @@
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/core/clients/service.js';
 import type { Client } from '../../src/core/model.js';
 import { hashDeviceCode } from '../../src/core/oauth/device/codes.js';
 import { Browser } from '../accounts/browser.js';
@@ -219,6 +220,33 @@ describeDialects('device authorization grant (RFC 8628)', (dialect) => {
     expect(decodeJwt(mine.body.access_token ?? '').sub).toBe(user.id);
   });
 
+  it('serves a confidential client too (client_secret_basic through openid-client)', async () => {
+    const user = await t.user();
+    const created = await createClient(
+      t.server.runtime.ctx,
+      { type: 'system', id: 'test' },
+      { name: 'Build agent', grantTypes: [DEVICE_GRANT], defaultAudience: DOCS },
+    );
+    const config = await oidc.discovery(
+      new URL(t.url),
+      created.client.clientId,
+      {},
+      oidc.ClientSecretBasic(created.clientSecret ?? ''),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const started = await oidc.initiateDeviceAuthorization(config, {});
+    const polling = oidc.pollDeviceAuthorizationGrant(config, started);
+    await decideInBrowser(t.url, started.verification_uri_complete ?? '', user.userName, 'approve');
+    expect(decodeJwt((await polling).access_token)).toMatchObject({
+      sub: user.id,
+      client_id: created.client.clientId,
+    });
+    // Without its secret the same client is refused outright.
+    expect((await deviceAuthorization(t, { client_id: created.client.clientId })).body.error).toBe(
+      'invalid_client',
+    );
+  });
+
   it('issues no refresh token to a client not registered for refresh_token, and no ID token without openid', async () => {
     const user = await t.user();
     const client = await t.publicClient({ grantTypes: [DEVICE_GRANT] });
@@ -247,6 +275,10 @@ describeDialects('device authorization grant (RFC 8628)', (dialect) => {
     const second = await deviceAuthorization(t, { client_id: other.clientId });
     await t.admin('PATCH', `/clients/${other.id}`, { enabled: false });
     expect((await poll(t, other.clientId, second.body.device_code ?? '')).body.error).toBe('invalid_client');
+    // Nor can anyone approve a disabled client's pending request on /device.
+    const browser = new Browser(t.url);
+    await signInAt(browser, '/device', (await t.user()).userName);
+    expect((await browser.get(`/device?user_code=${second.body.user_code}`)).status).toBe(400);
     expect((await deviceAuthorization(t, { client_id: other.clientId })).body.error).toBe('invalid_client');
   });
 
