@@ -246,6 +246,15 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     expect(redirectError(requestObject.location)).toBe('request_not_supported');
   });
 
+  it('a request too long to resume after sign-in fails visibly instead of losing itself at the login page', async () => {
+    const stranger = new Browser(w.issuer);
+    const res = await stranger.get(authorizeUrl({ nonce: 'n'.repeat(1900) }));
+    expect(redirectError(res.location)).toBe('invalid_request');
+    // A request of ordinary size goes to the login page and comes back whole.
+    const ordinary = await stranger.get(authorizeUrl({ nonce: 'n'.repeat(200) }));
+    expect(ordinary.location).toMatch(/^\/login\?return_to=/);
+  });
+
   it('mix-up: a code issued to one client is refused to another; openid-client checks iss', async () => {
     const { callback, code, verifier, state, nonce } = await spaCode();
     const stolen = await tokenRequest(

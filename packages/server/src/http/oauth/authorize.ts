@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CoreContext } from '../../core/context.js';
 import { TesseraError } from '../../core/errors.js';
 import { authorize } from '../../core/oauth/authorize/authorize.js';
-import { authorizeErrorOf } from '../../core/oauth/authorize/errors.js';
+import { AuthorizeError, authorizeErrorOf } from '../../core/oauth/authorize/errors.js';
 import {
   type AuthorizeLookup,
   type AuthorizeTarget,
@@ -34,6 +34,9 @@ export interface AuthorizeRoutesOptions {
   /** `iss` of authorization responses (RFC 9207); no trailing slash. */
   issuer: string;
 }
+
+/** pages/session.ts safeReturnTo: longer return_to values fall back to the home page. */
+const MAX_RETURN_TO = 2048;
 
 /** The parameters a consent form carries back (prompt and max_age were honoured already). */
 const CARRIED = [
@@ -74,10 +77,20 @@ export async function authorizeRoutes(app: FastifyInstance, options: AuthorizeRo
         sourceIp: request.ip,
       });
       switch (outcome.kind) {
-        case 'login':
+        case 'login': {
+          const back = returnTo(params);
+          // The login page accepts return_to paths up to MAX_RETURN_TO; a longer request could not
+          // resume after sign-in, so it fails here, visibly, instead of landing on the home page.
+          if (back.length > MAX_RETURN_TO) {
+            throw new AuthorizeError(
+              'invalid_request',
+              'the authorization request is too long (state, nonce or scope)',
+            );
+          }
           // prompt=login or an old sign-in: end it, so the login page asks for credentials again.
           if (outcome.reauthenticate) await endSession(request, reply);
-          return redirect(reply, `${LOGIN_PATH}?return_to=${encodeURIComponent(returnTo(params))}`);
+          return redirect(reply, `${LOGIN_PATH}?return_to=${encodeURIComponent(back)}`);
+        }
         case 'consent':
           return sendConsentPage(reply, {
             request: authorization,
