@@ -255,6 +255,20 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     expect(ordinary.location).toMatch(/^\/login\?return_to=/);
   });
 
+  it('takes the request as a form POST too (OIDC Core §3.1.2.1); only response_mode=query', async () => {
+    const url = new URL(authorizeUrl({}));
+    const posted = await browser.post('/oauth2/authorize', [...url.searchParams.entries()]);
+    expect(posted.status).toBe(303);
+    expect(new URL(posted.location as string).searchParams.get('code')).toBeTruthy();
+    const fragment = await browser.get(authorizeUrl({ response_mode: 'fragment' }));
+    expect(redirectError(fragment.location)).toBe('invalid_request');
+    const repeated = new URL(authorizeUrl({}));
+    repeated.searchParams.append('client_id', w.web.client.clientId);
+    const twice = await browser.get(repeated.href);
+    expect(twice.status).toBe(400);
+    expect(twice.location).toBeUndefined();
+  });
+
   it('mix-up: a code issued to one client is refused to another; openid-client checks iss', async () => {
     const { callback, code, verifier, state, nonce } = await spaCode();
     const stolen = await tokenRequest(
