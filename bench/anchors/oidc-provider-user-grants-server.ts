@@ -1,5 +1,5 @@
 // Child-process entry of the oidc-provider anchor for the user-facing grants (refresh_token
-// rotation and authorization_code redemption): oidc-provider 9, default in-memory adapter, one
+// rotation and authorization_code redemption): oidc-provider 9, an in-memory adapter, one
 // public client (token_endpoint_auth_method none, PKCE), refresh tokens rotated on every use,
 // ES256 JWT access tokens for https://api.example (RFC 9068, resource indicators) and ES256 ID
 // tokens. A second listener on BENCH_SEED_PORT mints what a login would have left behind
@@ -28,7 +28,62 @@ const jwk = {
   use: 'sig',
 };
 
+/**
+ * An unbounded in-memory adapter: oidc-provider's default one is an LRU of 1,000 entries, which
+ * evicts the grants behind a pool of pre-minted codes before they are redeemed. Same work per
+ * operation (a Map), no eviction; expiry is checked by oidc-provider on the payload itself.
+ */
+const tables = new Map<string, Map<string, Record<string, unknown>>>();
+const grantIndex = new Map<string, Set<string>>();
+class MapAdapter {
+  readonly #name: string;
+  readonly #rows: Map<string, Record<string, unknown>>;
+  constructor(name: string) {
+    this.#name = name;
+    let rows = tables.get(name);
+    if (!rows) {
+      rows = new Map();
+      tables.set(name, rows);
+    }
+    this.#rows = rows;
+  }
+  async upsert(id: string, payload: Record<string, unknown>) {
+    this.#rows.set(id, payload);
+    if (typeof payload.grantId === 'string') {
+      const ids = grantIndex.get(payload.grantId) ?? new Set<string>();
+      ids.add(`${this.#name}:${id}`);
+      grantIndex.set(payload.grantId, ids);
+    }
+  }
+  async find(id: string) {
+    return this.#rows.get(id);
+  }
+  async findByUid(uid: string) {
+    for (const row of this.#rows.values()) if (row.uid === uid) return row;
+    return undefined;
+  }
+  async findByUserCode(userCode: string) {
+    for (const row of this.#rows.values()) if (row.userCode === userCode) return row;
+    return undefined;
+  }
+  async consume(id: string) {
+    const row = this.#rows.get(id);
+    if (row) row.consumed = Math.floor(Date.now() / 1000);
+  }
+  async destroy(id: string) {
+    this.#rows.delete(id);
+  }
+  async revokeByGrantId(grantId: string) {
+    for (const key of grantIndex.get(grantId) ?? []) {
+      const at = key.indexOf(':');
+      tables.get(key.slice(0, at))?.delete(key.slice(at + 1));
+    }
+    grantIndex.delete(grantId);
+  }
+}
+
 const provider = new Provider(issuer, {
+  adapter: MapAdapter,
   clients: [
     {
       client_id: CLIENT_ID,

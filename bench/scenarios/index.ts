@@ -1,4 +1,5 @@
 import type { Scenario } from '../lib/scenario.ts';
+import { codeRedemption } from './code-redemption.ts';
 import { introspection } from './introspection.ts';
 import { login } from './login.ts';
 import { overlayMemory } from './overlay-memory.ts';
@@ -19,5 +20,6 @@ export const scenarios: readonly Scenario[] = [
   scim,
   introspection,
   refreshRotation,
+  codeRedemption,
   login,
 ];
