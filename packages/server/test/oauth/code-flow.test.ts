@@ -177,6 +177,18 @@ describeDialects('authorization code + PKCE with openid-client', (dialect) => {
     expect(second.status).toBe(303);
     expect(new URL(second.location as string).searchParams.get('code')).toBeTruthy();
 
+    // Each authorization is audited with how consent was given; redemptions are not.
+    const audit = await w.t.admin('GET', `/audit?action=oauth.authorized&targetId=${w.web.client.id}`);
+    expect(audit.json.items.map((e: { summary: { consent: string } }) => e.summary.consent)).toEqual([
+      'approved',
+      'remembered',
+    ]);
+    expect(audit.json.items[0]).toMatchObject({
+      actorType: 'user',
+      actorId: w.userId,
+      summary: { clientId: w.web.client.clientId, audience: API, scope: 'openid profile email api:read' },
+    });
+
     // RP-initiated logout with the ID token as hint: the session ends, back to the registered URI.
     const logout = oidc.buildEndSessionUrl(config, {
       id_token_hint: tokens.id_token as string,
