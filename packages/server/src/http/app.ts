@@ -184,9 +184,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   // SCIM 2.0 for identity providers (docs/scim.md): the same tokens, `tessera:scim`.
   const scimBase = `${config.issuer}/scim/v2`;
-  await app.register(async (scim) => scimPlugin(scim, { ctx, authenticate, baseUrl: scimBase }), {
-    prefix: '/scim/v2',
-  });
+  // A SCIM secret token (static, for Entra ID and Okta) is the client's own id and secret.
+  const authenticateClient = async (clientId: string, secret: string): Promise<AdminPrincipal> => {
+    const client = await tokens.authenticate({ client_id: clientId, client_secret: secret }, undefined);
+    const { permissions } = await ctx.store.clientAccess(client.id);
+    return { clientId: client.clientId, sub: client.clientId, permissions };
+  };
+  await app.register(
+    async (scim) => scimPlugin(scim, { ctx, authenticate, authenticateClient, baseUrl: scimBase }),
+    { prefix: '/scim/v2' },
+  );
   if (deps.feed) {
     await app.register(eventStreamRoutes, {
       feed: deps.feed,

@@ -32,9 +32,23 @@ import { replaceUserRoute } from './users/replace.js';
 /** The permission an identity provider's client needs; `tessera:admin` also lets a caller in. */
 export const SCIM_PERMISSION = 'tessera:scim';
 
+/**
+ * A SCIM secret token: `tscim_<client_id>.<client_secret>`, the static bearer token identity
+ * providers such as Entra ID and Okta are configured with once and never renew. It is the
+ * client's own credentials, checked on every request like at the token endpoint, so it lives as
+ * long as the secret: rotating the secret or disabling the client stops it at once.
+ */
+export const SECRET_TOKEN_PREFIX = 'tscim_';
+const SECRET_TOKEN = /^tscim_([^.]+)\.(.+)$/;
+
 export interface ScimOptions extends ScimDeps {
   /** Verifies a Tessera access token for the admin audience; throws ERR_UNAUTHENTICATED. */
   authenticate(token: string): Promise<AdminPrincipal>;
+  /**
+   * Authenticates a client by its id and secret (a SCIM secret token) and answers its
+   * permissions; throws ERR_INVALID_CLIENT. Without it, secret tokens are refused.
+   */
+  authenticateClient?(clientId: string, secret: string): Promise<AdminPrincipal>;
 }
 
 export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Promise<void> {
@@ -59,8 +73,15 @@ export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Pr
     app.getDefaultJsonParser('error', 'error'),
   );
   app.decorateRequest('scimActor', undefined as unknown as FastifyRequest['scimActor']);
+  const authenticate = async (token: string): Promise<AdminPrincipal> => {
+    if (!token.startsWith(SECRET_TOKEN_PREFIX)) return options.authenticate(token);
+    const match = SECRET_TOKEN.exec(token);
+    if (match?.[1] === undefined || match[2] === undefined || options.authenticateClient === undefined)
+      throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed SCIM secret token');
+    return options.authenticateClient(match[1], match[2]);
+  };
   app.addHook('onRequest', async (request) => {
-    const principal = await options.authenticate(bearerToken(request));
+    const principal = await authenticate(bearerToken(request));
     if (
       !anyGrants(principal.permissions, SCIM_PERMISSION) &&
       !anyGrants(principal.permissions, 'tessera:admin')
