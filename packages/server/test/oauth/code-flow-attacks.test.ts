@@ -450,6 +450,31 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     expect((await own.get(authorizeUrl({}))).location).toMatch(/^\/login\?/);
   });
 
+  it('end_session posted by a relying party becomes a GET, so the Lax session cookie comes along', async () => {
+    const own = new Browser(w.issuer);
+    await own.signInDirectly();
+    const { callback, verifier, state, nonce } = await (async () => {
+      const request = await authorizationRequest(spa);
+      const res = await own.get(request.url.href);
+      return { callback: new URL(res.location as string), ...request };
+    })();
+    const tokens = await oidc.authorizationCodeGrant(spa, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    const posted = await own.post('/oauth2/end_session', {
+      id_token_hint: tokens.id_token as string,
+      post_logout_redirect_uri: POST_LOGOUT,
+      state: 'p',
+    });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toMatch(/^\/oauth2\/end_session\?id_token_hint=/);
+    const out = await own.get(posted.location as string);
+    expect(out.location).toBe(`${POST_LOGOUT}?state=p`);
+    expect((await own.get(authorizeUrl({}))).location).toMatch(/^\/login\?/);
+  });
+
   it('userinfo answers RFC 6750 challenges', async () => {
     const none = await fetch(`${w.issuer}/oauth2/userinfo`);
     expect(none.status).toBe(401);

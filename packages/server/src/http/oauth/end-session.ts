@@ -108,7 +108,28 @@ ${hidden.filter(([, v]) => v !== undefined).map(([name, v]) => html`<input type=
   app.get(END_SESSION_PATH, (request, reply) => handle(request, reply, request.query as TokenParams));
   app.post(END_SESSION_PATH, (request, reply) => {
     const body = request.body;
-    return handle(request, reply, typeof body === 'object' && body !== null ? (body as TokenParams) : {});
+    const params = typeof body === 'object' && body !== null ? (body as TokenParams) : {};
+    if (params.confirm === 'yes') return handle(request, reply, params);
+    // A relying party's logout form posts from its own site, and a SameSite=Lax session cookie
+    // does not travel with a cross-site POST: the user would look signed out and stay signed in.
+    // The same request as a top-level GET carries the cookie.
+    const query = new URLSearchParams();
+    for (const name of [
+      'id_token_hint',
+      'client_id',
+      'post_logout_redirect_uri',
+      'state',
+      'logout_hint',
+      'ui_locales',
+    ]) {
+      const value = single(params, name);
+      if (value !== undefined) query.append(name, value);
+    }
+    return reply
+      .code(303)
+      .header('Cache-Control', 'no-store')
+      .header('Location', `${END_SESSION_PATH}?${query}`)
+      .send();
   });
 }
 
