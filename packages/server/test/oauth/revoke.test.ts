@@ -95,6 +95,17 @@ describeDialects('token revocation', (dialect) => {
     expect(await oauthError(oidc.tokenRevocation(spa, res.id_token ?? ''))).toBe('unsupported_token_type');
   });
 
+  it('is listed in the discovery documents, with introspection and token exchange', async () => {
+    for (const doc of ['oauth-authorization-server', 'openid-configuration']) {
+      const meta = await (await fetch(`${w.url}/.well-known/${doc}`)).json();
+      expect(meta.revocation_endpoint).toBe(`${ISSUER}/oauth2/revoke`);
+      expect(meta.introspection_endpoint).toBe(`${ISSUER}/oauth2/introspect`);
+      expect(meta.grant_types_supported).toEqual(
+        expect.arrayContaining(['refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']),
+      );
+    }
+  });
+
   it('requires client authentication and the token parameter', async () => {
     const bad = await post(
       'token=x',
