@@ -260,6 +260,20 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     const posted = await browser.post('/oauth2/authorize', [...url.searchParams.entries()]);
     expect(posted.status).toBe(303);
     expect(new URL(posted.location as string).searchParams.get('code')).toBeTruthy();
+    // Cross-site, the Lax session cookie stays behind a POST: the request is answered with the
+    // same request as a GET, which carries it (played here by the signed-in browser following).
+    const stranger = new Browser(w.issuer);
+    const bounced = await stranger.post('/oauth2/authorize', [...url.searchParams.entries()]);
+    expect(bounced.status).toBe(303);
+    expect(bounced.location).toMatch(/^\/oauth2\/authorize\?/);
+    const followed = await browser.get(bounced.location as string);
+    expect(new URL(followed.location as string).searchParams.get('code')).toBeTruthy();
+    const bogus = await stranger.post('/oauth2/authorize', {
+      client_id: 'tsr_nobody',
+      redirect_uri: 'https://evil.example/',
+    });
+    expect(bogus.status).toBe(400);
+    expect(bogus.location).toBeUndefined();
     const fragment = await browser.get(authorizeUrl({ response_mode: 'fragment' }));
     expect(redirectError(fragment.location)).toBe('invalid_request');
     const repeated = new URL(authorizeUrl({}));

@@ -78,7 +78,7 @@ export async function authorizeRoutes(app: FastifyInstance, options: AuthorizeRo
       });
       switch (outcome.kind) {
         case 'login': {
-          const back = returnTo(params);
+          const back = asGet(params, true);
           // The login page accepts return_to paths up to MAX_RETURN_TO; a longer request could not
           // resume after sign-in, so it fails here, visibly, instead of landing on the home page.
           if (back.length > MAX_RETURN_TO) {
@@ -110,7 +110,14 @@ export async function authorizeRoutes(app: FastifyInstance, options: AuthorizeRo
   };
 
   app.get(AUTHORIZE_PATH, (request, reply) => handle(request, reply, request.query as TokenParams));
-  app.post(AUTHORIZE_PATH, (request, reply) => handle(request, reply, formParams(request)));
+  app.post(AUTHORIZE_PATH, async (request, reply) => {
+    const params = formParams(request);
+    if (await readSession(request)) return handle(request, reply, params);
+    // A request POSTed from the client's site carries no SameSite=Lax session cookie; as a
+    // top-level GET it does (and prompt=none then sees the session that is really there).
+    await resolveTarget(lookup, params);
+    return redirect(reply, asGet(params, false));
+  });
 
   app.post(CONSENT_PATH, async (request, reply) => {
     const body = formParams(request);
@@ -145,18 +152,19 @@ function carried(params: TokenParams): [string, string][] {
 }
 
 /**
- * Where the login page sends the browser back: this request as a GET, without `prompt=login`
- * (the sign-in it asked for is the one about to happen) so it does not loop.
+ * This request as a GET. For the login page's return_to, without `prompt=login` (the sign-in it
+ * asked for is the one about to happen) so it does not loop.
  */
-function returnTo(params: TokenParams): string {
+function asGet(params: TokenParams, dropPromptLogin: boolean): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     for (let v of value === undefined ? [] : typeof value === 'string' ? [value] : value) {
-      if (name === 'prompt')
+      if (name === 'prompt' && dropPromptLogin) {
         v = v
           .split(' ')
           .filter((p) => p !== 'login')
           .join(' ');
+      }
       if (v !== '') query.append(name, v);
     }
   }
