@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-export const built = (): boolean => existsSync(CLI);
+/**
+ * Whether the compiled CLI exists (`npm test` builds it first; a bare `vitest run` may not have).
+ * With TESSERA_REQUIRE_BUILD=1 (CI) a missing build fails the suites instead of skipping them.
+ */
+export const built = (): boolean => {
+  const present = existsSync(CLI);
+  if (!present && process.env.TESSERA_REQUIRE_BUILD === '1') {
+    throw new Error(`${CLI} is missing and TESSERA_REQUIRE_BUILD=1: the built-CLI suites must run`);
+  }
+  return present;
+};
 
 export interface ServerProcess {
   url: string;
