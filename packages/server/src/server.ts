@@ -83,6 +83,19 @@ export async function startServer(requested: Config, options: StartOptions = {})
       () => store.pruneEvents(new Date(ctx.clock.now().getTime() - config.eventRetentionMs)),
       'event pruning',
     );
+    // Refresh-token families past their absolute lifetime, and revoked ones after a day (an
+    // unknown token is refused just as a revoked one is).
+    every(
+      3_600_000,
+      () => {
+        const now = ctx.clock.now().getTime();
+        return store.pruneRefreshFamilies(
+          new Date(now - config.refreshTokenLifetimeMs),
+          new Date(now - 86_400_000),
+        );
+      },
+      'refresh token pruning',
+    );
 
     print(listeningBanner(url, store.dialect, config.issuer, 1));
 
