@@ -22,7 +22,8 @@ import type { Grant, GrantContext } from './grant.js';
  * must hash to its challenge. Tokens: the user's access token (rights read now), an ID token
  * when `openid` was granted, a refresh token when the client is registered for refresh_token.
  *
- * The hot path is one read of the code, one of the user, the user's access, two signatures and
+ * The hot path is one read of the code, the user and their access (from the event-fed view in
+ * memory when the server runs one, as the refresh grant does), two signatures and
  * the claim: a compare-and-set on used_at, in one transaction with the new refresh family when
  * the client gets one. No audit row per redemption: the authorization that made the code was
  * audited.
@@ -58,19 +59,28 @@ export const authorizationCode: Grant = async (ctx, client, params) => {
   if (!verifierMatches(verifier, record.codeChallenge)) {
     throw invalidGrant('the code_verifier does not match the code_challenge (PKCE)');
   }
-  const user = await ctx.store.getUser(record.userId);
-  if (!user) throw invalidGrant('the user no longer exists');
+  // The user and their access as they are now: from the event-fed view in memory when it runs
+  // (the one introspection and the refresh grant use), else from the store.
+  const current = ctx.introspector
+    ? await ctx.introspector.currentUser(record.userId)
+    : await readUser(ctx.store, record.userId);
+  if (!current) throw invalidGrant('the user no longer exists');
+  const { user, access: userAccess } = current;
   if (!user.active) throw invalidGrant('the user is disabled');
   const application = await ctx.directory.application(record.audience);
   if (!application) throw invalidGrant("the authorization's audience no longer exists");
 
   const { protocol, permissions } = splitScope(record.scope);
-  const access = await issueUserAccessToken(ctx, ctx.store, {
-    user,
-    clientId: client.clientId,
-    application,
-    permissionScope: permissions,
-  });
+  const access = await issueUserAccessToken(
+    ctx,
+    { userAccess: async () => userAccess },
+    {
+      user,
+      clientId: client.clientId,
+      application,
+      permissionScope: permissions,
+    },
+  );
   const idToken = protocol.includes('openid')
     ? await issueIdToken(ctx, {
         user,
@@ -202,6 +212,11 @@ async function revokeIssued(ctx: GrantContext, record: AuthorizationCode, client
 
 /** Thrown inside the transaction to roll it back when the code was claimed concurrently. */
 const LOST_RACE: unique symbol = Symbol('authorization code claimed concurrently');
+
+async function readUser(store: GrantContext['store'], userId: string) {
+  const user = await store.getUser(userId);
+  return user ? { user, access: await store.userAccess(userId) } : null;
+}
 
 const missing = (name: string): TesseraError =>
   new TesseraError('ERR_INVALID_REQUEST', `the request is missing a required parameter: ${name}`);
