@@ -363,7 +363,7 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     );
   });
 
-  it('prompt=login and an exceeded max_age send a signed-in user back to the login page', async () => {
+  it('prompt=login, prompt=select_account and an exceeded max_age send a signed-in user back to the login page', async () => {
     const own = new Browser(w.issuer);
     await own.signInDirectly();
     const fresh = await own.get(authorizeUrl({ max_age: '60' }));
@@ -375,6 +375,10 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     const back = await own.signIn(login);
     const done = await own.get(back.location as string);
     expect(new URL(done.location as string).searchParams.get('code')).toBeTruthy();
+    const select = await own.get(authorizeUrl({ prompt: 'select_account consent' }));
+    expect(select.location).toMatch(/^\/login\?return_to=/);
+    expect(decodeURIComponent(select.location as string)).not.toContain('select_account');
+    await own.signIn(select);
     w.clock.advance(120_000);
     try {
       expect((await own.get(authorizeUrl({ max_age: '60' }))).location).toMatch(/^\/login\?/);

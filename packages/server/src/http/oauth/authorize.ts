@@ -152,8 +152,8 @@ function carried(params: TokenParams): [string, string][] {
 }
 
 /**
- * This request as a GET. For the login page's return_to, without `prompt=login` (the sign-in it
- * asked for is the one about to happen) so it does not loop.
+ * This request as a GET. For the login page's return_to, without `prompt=login` or
+ * `select_account` (the sign-in they asked for is the one about to happen) so it does not loop.
  */
 function asGet(params: TokenParams, dropPromptLogin: boolean): string {
   const query = new URLSearchParams();
@@ -162,7 +162,7 @@ function asGet(params: TokenParams, dropPromptLogin: boolean): string {
       if (name === 'prompt' && dropPromptLogin) {
         v = v
           .split(' ')
-          .filter((p) => p !== 'login')
+          .filter((p) => p !== 'login' && p !== 'select_account')
           .join(' ');
       }
       if (v !== '') query.append(name, v);

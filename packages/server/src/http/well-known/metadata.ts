@@ -88,7 +88,7 @@ export function serverMetadata(
       code_challenge_methods_supported: ['S256'],
       // RFC 9207: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
-      prompt_values_supported: ['none', 'login', 'consent'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     }),
     token_endpoint_auth_methods_supported: authMethods,
     ...(signingAlgs && { token_endpoint_auth_signing_alg_values_supported: signingAlgs.auth_signing }),

@@ -49,7 +49,9 @@ export async function authorize(ctx: CoreContext, input: AuthorizeInput): Promis
   }
   const now = ctx.clock.now();
   const ageSeconds = Math.floor((now.getTime() - session.authTime.getTime()) / 1000);
-  if (request.prompt.includes('login') || (request.maxAge !== undefined && ageSeconds > request.maxAge)) {
+  // select_account: the only way to pick another account here is to sign in again.
+  const fresh = request.prompt.includes('login') || request.prompt.includes('select_account');
+  if (fresh || (request.maxAge !== undefined && ageSeconds > request.maxAge)) {
     if (!interactive) throw new AuthorizeError('login_required', 'the sign-in is older than max_age allows');
     return { kind: 'login', reauthenticate: true };
   }
