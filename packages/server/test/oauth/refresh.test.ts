@@ -5,6 +5,7 @@
  */
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashRefreshToken } from '../../src/core/oauth/refresh/tokens.js';
 import { describeDialects } from '../support/stores.js';
 import { API, claimsOf, oauthError, startWorld, type World } from './refresh-support.js';
 
@@ -75,6 +76,25 @@ describeDialects('refresh_token grant', (dialect) => {
     const used = await oidc.refreshTokenGrant(spa, next.refresh_token ?? '');
     expect(await oauthError(oidc.refreshTokenGrant(spa, token))).toBe('invalid_grant');
     expect(await oauthError(oidc.refreshTokenGrant(spa, used.refresh_token ?? ''))).toBe('invalid_grant');
+  });
+
+  it('two concurrent uses of one token: both answered, exactly one of the results stays current', async () => {
+    const { token } = await w.login();
+    const [a, b] = await Promise.all([
+      oidc.refreshTokenGrant(spa, token),
+      oidc.refreshTokenGrant(spa, token),
+    ]);
+    // The loser of the compare-and-set took the grace path and superseded the winner's token:
+    // exactly one of the two is its family's current token.
+    const current = await Promise.all(
+      [a, b].map(async (r) => {
+        const record = await w.t.runtime.store.findRefreshToken(hashRefreshToken(r.refresh_token ?? ''));
+        return record?.family.currentHash === record?.hash && record?.family.revokedAt === null;
+      }),
+    );
+    expect(current.filter(Boolean)).toHaveLength(1);
+    const live = current[0] ? a : b;
+    expect((await oidc.refreshTokenGrant(spa, live.refresh_token ?? '')).refresh_token).toMatch(/^tsr_/);
   });
 
   it('narrows the scope on request and refuses to widen it (RFC 6749 §6)', async () => {
