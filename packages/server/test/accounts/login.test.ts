@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { hashPassword, needsRehash } from '../../src/core/accounts/passwords.js';
 import { describeDialects } from '../support/stores.js';
 import { type Browser, findForm } from './browser.js';
 import { type AccountsApp, startAccountsApp } from './support.js';
@@ -40,6 +41,20 @@ describeDialects('login, sessions, lockout', (dialect) => {
     expect(failed?.summary.reason).toBe('wrong_password');
     expect(failed?.sourceIp).toBe('127.0.0.1');
     expect(audit.body).not.toContain('not the password at all');
+  });
+
+  it('rehashes a password stored with older scrypt parameters at the next successful login', async () => {
+    const { id } = await a.activatedUser('ada', PASSWORD);
+    const store = a.t.runtime.ctx.store;
+    const old = await hashPassword(PASSWORD, { ln: 12, r: 8, p: 1 });
+    await store.setPasswordHash(id, old, new Date());
+    expect((await signIn(a.browser(), 'ada', 'not the password at all')).status).toBe(400);
+    expect(await store.getPasswordHash(id)).toBe(old); // a failure changes nothing
+    expect((await signIn(a.browser(), 'ada', PASSWORD)).status).toBe(303);
+    const now = (await store.getPasswordHash(id)) as string;
+    expect(now).not.toBe(old);
+    expect(needsRehash(now)).toBe(false);
+    expect((await signIn(a.browser(), 'ada', PASSWORD)).status).toBe(303);
   });
 
   it('answers unknown user, no password yet, wrong password and disabled user the same way', async () => {
