@@ -64,8 +64,13 @@ async function waitFor(output: () => string, pattern: RegExp, ms = 15_000): Prom
 }
 
 /** `tessera login` in a terminal, approved in a browser by `userName`. */
-async function login(t: DeviceServer, home: string, userName: string, extra: string[] = []): Promise<Run> {
-  const running = start(home, ['login', '--url', t.url, '--audience', DOCS, ...extra]);
+async function login(
+  t: DeviceServer,
+  home: string,
+  userName: string,
+  flag: '--audience' | '--resource' = '--audience',
+): Promise<Run> {
+  const running = start(home, ['login', '--url', t.url, flag, DOCS]);
   const link = await waitFor(running.stdout, /\(or open (\S+)\)/);
   const code = await waitFor(running.stdout, /enter the code ([A-Z]{4}-[A-Z]{4})/);
   expect(link[1]).toBe(`${t.url}/device?user_code=${code[1]}`);
@@ -129,7 +134,8 @@ describe.skipIf(!built())('tessera login, whoami, token, logout (built CLI, chil
   });
 
   it('refreshes silently when the token expires within 60 s, and keeps the rotated refresh token', async () => {
-    expect((await login(t, home, user.userName)).code).toBe(0);
+    expect((await login(t, home, user.userName, '--resource')).code).toBe(0);
+    expect(decodeJwt((await stored()).servers[t.url]?.accessToken ?? '').aud).toBe(DOCS);
     const before = await stored();
     const entry = before.servers[t.url];
     if (!entry) throw new Error('no entry');

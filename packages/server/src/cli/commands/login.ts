@@ -29,6 +29,7 @@ export const login: Command = {
       value: 'URI',
       description: "the API the token is for (RFC 8707 resource); default: the client's default audience",
     },
+    resource: { type: 'string', value: 'URI', description: 'the same as --audience (the RFC 8707 name)' },
     scope: {
       type: 'string',
       value: 'SCOPE',
@@ -48,7 +49,12 @@ export const login: Command = {
       out.note(`warning: ${parsed.origin} is plain http: your tokens would cross the network in clear`);
     }
     const clientId = args.string('client-id') ?? (io.env.TESSERA_LOGIN_CLIENT_ID || DEFAULT_CLIENT_ID);
-    const resource = args.string('audience');
+    const audience = args.string('audience');
+    const named = args.string('resource');
+    if (audience !== undefined && named !== undefined && audience !== named) {
+      throw new UsageError('--audience and --resource name different APIs; give one');
+    }
+    const resource = audience ?? named;
     const scope = args.string('scope') ?? DEFAULT_SCOPE;
     const metadata = await discover(server);
     const started = await startDeviceAuthorization(metadata, {
