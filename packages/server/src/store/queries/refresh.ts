@@ -104,38 +104,49 @@ const insertToken = prepared<'hash' | 'familyId' | 'parent' | 'now'>((db, param)
   }),
 );
 
+/** A new family (every sign-in of a client registered for refresh tokens runs it). */
+const insertFamily = prepared<
+  'id' | 'userId' | 'clientId' | 'audience' | 'scope' | 'sessionId' | 'authTime' | 'createdAt' | 'currentHash'
+>((db, param) =>
+  db.insertInto('refresh_families').values({
+    id: param('id'),
+    user_id: param('userId'),
+    client_id: param('clientId'),
+    audience: param('audience'),
+    scope: param('scope'),
+    session_id: param('sessionId'),
+    auth_time: param('authTime') as unknown as number,
+    created_at: param('createdAt') as unknown as number,
+    current_hash: param('currentHash'),
+    rotated_at: null,
+    revoked_at: null,
+    revoked_reason: null,
+  }),
+);
+
 type JoinedRow = RefreshTokensTable & RefreshFamiliesTable;
 
 export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
   return {
     insertRefreshFamily: (family) =>
       atomic(db, async (db) => {
-        await db
-          .insertInto('refresh_families')
-          .values({
-            id: family.id,
-            user_id: family.userId,
-            client_id: family.clientId,
-            audience: family.audience,
-            scope: family.scope,
-            session_id: family.sessionId,
-            auth_time: toMillis(family.authTime),
-            created_at: toMillis(family.createdAt),
-            current_hash: family.currentHash,
-            rotated_at: null,
-            revoked_at: null,
-            revoked_reason: null,
-          })
-          .execute();
-        await db
-          .insertInto('refresh_tokens')
-          .values({
-            hash: family.currentHash,
-            family_id: family.id,
-            parent_hash: null,
-            issued_at: toMillis(family.createdAt),
-          })
-          .execute();
+        await insertFamily(db, dialect, {
+          id: family.id,
+          userId: family.userId,
+          clientId: family.clientId,
+          audience: family.audience,
+          scope: family.scope,
+          sessionId: family.sessionId,
+          authTime: toMillis(family.authTime),
+          createdAt: toMillis(family.createdAt),
+          currentHash: family.currentHash,
+        });
+        await insertToken(db, dialect, {
+          hash: family.currentHash,
+          familyId: family.id,
+          parent: null,
+          now: toMillis(family.createdAt),
+        });
       }),
 
     async findRefreshToken(hash) {
