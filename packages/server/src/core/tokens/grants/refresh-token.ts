@@ -6,7 +6,7 @@ import { DEFAULT_REFRESH_TOKEN_SETTINGS, refreshTokenExpiry } from '../../oauth/
 import { hashRefreshToken, looksLikeRefreshToken, mintRefreshToken } from '../../oauth/refresh/tokens.js';
 import { joinScope, splitScope } from '../../oauth/scopes.js';
 import { single } from '../params.js';
-import { permissionsInNamespace } from '../scope.js';
+import { narrowToScope, permissionsInNamespace } from '../scope.js';
 import { issueUserAccessToken } from '../user-access-token.js';
 import type { Grant, GrantContext } from './grant.js';
 
@@ -56,20 +56,25 @@ export const refreshToken: Grant = async (ctx, client, params) => {
   const application = await ctx.directory.application(family.audience);
   if (!application) throw invalidGrant("the refresh token's audience no longer exists");
 
-  // The access token is made before the rotation is written, so the write holds its lock only
-  // for the compare-and-set; a token made for a rotation that then loses is simply dropped.
+  const held = permissionsInNamespace(access.permissions, application.namespace);
   const permissionScope =
     splitScope(family.scope).permissions === undefined
       ? scope.permissions
-      : stillHeld(scope.permissions, permissionsInNamespace(access.permissions, application.namespace));
-  const token = await issueUserAccessToken(
-    ctx,
-    { userAccess: async () => access },
-    { user, clientId: client.clientId, application, permissionScope },
-  );
-
+      : stillHeld(scope.permissions, held);
+  // Every refusal is decided above (a scope beyond what the user holds too), so a refused
+  // request never uses the token up. Then the rotation is written while the access token is
+  // signed on the thread pool; should signing fail after the rotation, the client's retry is
+  // what the grace window covers.
+  if (permissionScope !== undefined) narrowToScope(held, permissionScope);
   const next = mintRefreshToken();
-  const outcome = await rotateRefreshToken(ctx.core, record, next.hash, settings, client);
+  const [token, outcome] = await Promise.all([
+    issueUserAccessToken(
+      ctx,
+      { userAccess: async () => access },
+      { user, clientId: client.clientId, application, permissionScope },
+    ),
+    rotateRefreshToken(ctx.core, record, next.hash, settings, client),
+  ]);
   if (outcome === 'reused') {
     throw invalidGrant('the refresh token was already used; its family is revoked');
   }
