@@ -70,6 +70,19 @@ describeDialects('refresh_token grant', (dialect) => {
     expect((await audit('refresh_token.reused')).some((r) => r.summary.familyId === familyId)).toBe(true);
   });
 
+  it('a replaced token is judged for reuse before anything else: a wider scope does not shield the copy', async () => {
+    // Regression: reuse detection ran after the scope check, so a copy presented with a scope
+    // beyond the grant got invalid_scope and left the family alive.
+    const { token, familyId } = await w.login();
+    const next = await oidc.refreshTokenGrant(spa, token);
+    w.clock.advance(11_000);
+    expect(await oauthError(oidc.refreshTokenGrant(spa, token, { scope: 'api:delete' }))).toBe(
+      'invalid_grant',
+    );
+    expect(await oauthError(oidc.refreshTokenGrant(spa, next.refresh_token ?? ''))).toBe('invalid_grant');
+    expect((await audit('refresh_token.reused')).some((r) => r.summary.familyId === familyId)).toBe(true);
+  });
+
   it('the grace window does not cover a token whose successor was already used', async () => {
     const { token } = await w.login();
     const next = await oidc.refreshTokenGrant(spa, token);

@@ -15,11 +15,54 @@
  * else — an older ancestor, the window passed, the successor already used — revokes the family.
  */
 import { type CoreContext, commit } from '../../context.js';
+import type { Change } from '../../journal.js';
 import type { Client } from '../../model.js';
-import type { RefreshTokenRecord } from './ports.js';
+import type { RefreshTokenRecord, RefreshTokenRow } from './ports.js';
 import type { RefreshTokenSettings } from './settings.js';
 
 export type RotationOutcome = 'rotated' | 'reused' | 'revoked';
+
+/**
+ * Whether presenting a token that is no longer current is the lost-response retry the grace
+ * window covers: its successor (the family's current token) is its child, unused, issued at most
+ * `reuseGraceMs` ago.
+ */
+export function isGraceRetry(
+  presentedHash: string,
+  current: RefreshTokenRow | undefined,
+  settings: Pick<RefreshTokenSettings, 'reuseGraceMs'>,
+  now: Date,
+): current is RefreshTokenRow {
+  return (
+    settings.reuseGraceMs > 0 &&
+    current !== undefined &&
+    current.parentHash === presentedHash &&
+    now.getTime() - current.issuedAt.getTime() <= settings.reuseGraceMs
+  );
+}
+
+/**
+ * Called before anything else is checked for a token that is not its family's current one, so
+ * that no other refusal (a wider scope, say) lets a copy be probed without consequence: reuse
+ * outside the grace window revokes the family here. 'grace' lets the request go on (the rotation
+ * re-checks it in its transaction).
+ */
+export async function screenStaleToken(
+  core: CoreContext,
+  record: RefreshTokenRecord,
+  settings: Pick<RefreshTokenSettings, 'reuseGraceMs'>,
+  client: Pick<Client, 'clientId'>,
+): Promise<'grace' | 'reused'> {
+  const current = await core.store.getRefreshTokenRow(record.family.currentHash);
+  if (isGraceRetry(record.hash, current, settings, core.clock.now())) return 'grace';
+  await commit(core, async (tx, now) => {
+    const fresh = await tx.findRefreshToken(record.hash);
+    if (!fresh || fresh.family.revokedAt !== null) return { result: undefined, changes: [] };
+    await tx.revokeRefreshFamilies([fresh.family.id], now, 'reuse');
+    return { result: undefined, changes: [reuseAudit(fresh, client, now)] };
+  });
+  return 'reused';
+}
 
 export async function rotateRefreshToken(
   core: CoreContext,
@@ -44,12 +87,7 @@ export async function rotateRefreshToken(
     const fresh = await tx.findRefreshToken(record.hash);
     if (!fresh || fresh.family.revokedAt !== null) return { result: 'revoked', changes: [] };
     const current = await tx.getRefreshTokenRow(fresh.family.currentHash);
-    const graceful =
-      settings.reuseGraceMs > 0 &&
-      current !== undefined &&
-      current.parentHash === record.hash &&
-      now.getTime() - current.issuedAt.getTime() <= settings.reuseGraceMs;
-    if (graceful) {
+    if (isGraceRetry(record.hash, current, settings, now)) {
       const moved = await tx.rotateRefreshToken({
         familyId: family.id,
         expectedCurrentHash: current.hash,
@@ -60,23 +98,24 @@ export async function rotateRefreshToken(
       if (moved) return { result: 'rotated', changes: [] };
     }
     await tx.revokeRefreshFamilies([family.id], now, 'reuse');
-    return {
-      result: 'reused',
-      changes: [
-        {
-          actor: { type: 'client', id: client.clientId },
-          action: 'refresh_token.reused',
-          targetType: 'user',
-          targetId: family.userId,
-          summary: {
-            clientId: family.clientId,
-            familyId: family.id,
-            // The family's last rotation: how stale the presented copy is at least.
-            lastRotatedAt: (fresh.family.rotatedAt ?? now).toISOString(),
-            familyCreatedAt: family.createdAt.toISOString(),
-          },
-        },
-      ],
-    };
+    return { result: 'reused', changes: [reuseAudit(fresh, client, now)] };
   });
+}
+
+/** The audit row of a detected reuse: who presented it, for which client and family; never the token. */
+function reuseAudit(fresh: RefreshTokenRecord, client: Pick<Client, 'clientId'>, now: Date): Change {
+  const { family } = fresh;
+  return {
+    actor: { type: 'client', id: client.clientId },
+    action: 'refresh_token.reused',
+    targetType: 'user',
+    targetId: family.userId,
+    summary: {
+      clientId: family.clientId,
+      familyId: family.id,
+      // The family's last rotation: how stale the presented copy is at least.
+      lastRotatedAt: (family.rotatedAt ?? now).toISOString(),
+      familyCreatedAt: family.createdAt.toISOString(),
+    },
+  };
 }

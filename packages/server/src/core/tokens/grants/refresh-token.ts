@@ -1,6 +1,6 @@
 import { TesseraError } from '../../errors.js';
 import { issueIdToken } from '../../oauth/oidc/id-token.js';
-import { rotateRefreshToken } from '../../oauth/refresh/rotate.js';
+import { rotateRefreshToken, screenStaleToken } from '../../oauth/refresh/rotate.js';
 import { narrowRefreshScope, stillHeld } from '../../oauth/refresh/scope.js';
 import { DEFAULT_REFRESH_TOKEN_SETTINGS, refreshTokenExpiry } from '../../oauth/refresh/settings.js';
 import { hashRefreshToken, looksLikeRefreshToken, mintRefreshToken } from '../../oauth/refresh/tokens.js';
@@ -44,6 +44,12 @@ export const refreshToken: Grant = async (ctx, client, params) => {
   if (record.hash === family.currentHash && now >= refreshTokenExpiry(settings, family, record))
     throw invalidGrant('the refresh token has expired');
 
+  // A copy of a replaced token: reuse is decided first, before any other check could refuse it
+  // without consequence.
+  if (record.hash !== family.currentHash) {
+    if ((await screenStaleToken(ctx.core, record, settings, client)) === 'reused') throw reusedError();
+  }
+
   const scope = narrowRefreshScope(family.scope, single(params, 'scope'));
   // The user and their access as they are now: from the event-fed view in memory when it runs
   // (the same one introspection answers from), else from the store.
@@ -75,9 +81,7 @@ export const refreshToken: Grant = async (ctx, client, params) => {
     ),
     rotateRefreshToken(ctx.core, record, next.hash, settings, client),
   ]);
-  if (outcome === 'reused') {
-    throw invalidGrant('the refresh token was already used; its family is revoked');
-  }
+  if (outcome === 'reused') throw reusedError();
   if (outcome === 'revoked') throw invalidGrant('the refresh token was revoked');
 
   const idToken = scope.protocol.includes('openid')
@@ -108,5 +112,8 @@ async function readUser(store: GrantContext['store'], userId: string) {
   const user = await store.getUser(userId);
   return user ? { user, access: await store.userAccess(userId) } : null;
 }
+
+const reusedError = (): TesseraError =>
+  invalidGrant('the refresh token was already used; its family is revoked');
 
 const invalidGrant = (message: string): TesseraError => new TesseraError('ERR_INVALID_GRANT', message);
