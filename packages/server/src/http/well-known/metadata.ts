@@ -1,6 +1,7 @@
 import { SCOPE_CLAIMS } from '../../core/oauth/oidc/claims.js';
 import { PROTOCOL_SCOPES } from '../../core/oauth/scopes.js';
-import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHODS } from '../../core/tokens/client-auth.js';
+import { ASSERTION_ALGORITHMS } from '../../core/tokens/client-assertion.js';
+import { CLIENT_AUTH_METHODS } from '../../core/tokens/client-auth.js';
 import { GRANTS } from '../../core/tokens/grants/index.js';
 import {
   AUTHORIZE_PATH,
