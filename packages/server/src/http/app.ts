@@ -138,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     keyRing,
     issuer: config.issuer,
     isRevoked: (jti: string) => deps.revocations?.isRevoked(jti) === true,
+    tokens,
   });
   await app.register(endSessionRoutes, { store: ctx.store, keyRing, issuer: config.issuer });
   // Tessera's own APIs accept only Tessera's own access tokens for its own audience.

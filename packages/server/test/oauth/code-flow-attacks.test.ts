@@ -493,6 +493,33 @@ describeDialects('authorization code flow: RFC 9700 attacks and error paths', (d
     expect((await own.get(authorizeUrl({}))).location).toMatch(/^\/login\?/);
   });
 
+  it("userinfo refuses a token once its user's tokens are revoked (revoke before T)", async () => {
+    const userId = await w.createUser('hopper');
+    const own = new Browser(w.issuer);
+    await own.signInDirectly('hopper');
+    const request = await authorizationRequest(spa);
+    const res = await own.get(request.url.href);
+    const tokens = await oidc.authorizationCodeGrant(spa, new URL(res.location as string), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect(await oidc.fetchUserInfo(spa, tokens.access_token, userId)).toMatchObject({ sub: userId });
+    // iat has whole seconds: revoke a second later so the token is before T.
+    w.clock.advance(1_000);
+    try {
+      const revoked = await w.t.admin('POST', `/users/${userId}/revoke-tokens`, {});
+      expect(revoked.status).toBe(200);
+      const after = await fetch(`${w.issuer}/oauth2/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(after.status).toBe(401);
+      expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    } finally {
+      w.clock.advance(-1_000);
+    }
+  });
+
   it('userinfo answers RFC 6750 challenges', async () => {
     const none = await fetch(`${w.issuer}/oauth2/userinfo`);
     expect(none.status).toBe(401);

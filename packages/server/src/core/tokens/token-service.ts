@@ -195,6 +195,11 @@ export class TokenService {
     this.#ctx.introspector = introspector;
   }
 
+  /** The attached introspector, if any: UserInfo accepts exactly the access tokens it finds active. */
+  get introspector(): GrantContext['introspector'] {
+    return this.#ctx.introspector;
+  }
+
   /** Drops every cache now. */
   invalidate(): void {
     this.#directory.invalidate();

@@ -10,6 +10,7 @@ import { isTesseraError, TesseraError } from '../../core/errors.js';
 import type { KeyRing } from '../../core/keys/keyring.js';
 import { userInfo } from '../../core/oauth/oidc/userinfo.js';
 import type { Queries } from '../../core/ports.js';
+import type { GrantContext } from '../../core/tokens/grants/grant.js';
 import { verifyAccessToken } from '../../core/tokens/verify-access-token.js';
 import { bearerToken } from '../bearer.js';
 import { USERINFO_PATH } from '../paths.js';
@@ -20,6 +21,12 @@ export interface UserInfoRoutesOptions {
   issuer: string;
   /** Revoked jtis (core/tokens/revocation-list.ts); a revoked token is invalid_token. */
   isRevoked?: (jti: string) => boolean;
+  /**
+   * The token service: once the introspection endpoint attached its event-fed introspector,
+   * a token is accepted exactly when introspection would call it active (revocations by jti and
+   * "before T", disabled users and clients included).
+   */
+  tokens?: { readonly introspector: GrantContext['introspector'] };
 }
 
 export async function userInfoRoutes(app: FastifyInstance, options: UserInfoRoutesOptions) {
@@ -28,6 +35,26 @@ export async function userInfoRoutes(app: FastifyInstance, options: UserInfoRout
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
+    const body = await userInfo(options.store, await readToken(token));
+    return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(body);
+  };
+
+  /** The user and client a token speaks for, once it proves active. */
+  const readToken = async (token: string): Promise<{ sub: string; clientId: string }> => {
+    const introspector = options.tokens?.introspector;
+    if (introspector) {
+      const active = await introspector.activeAccessToken(token);
+      if (!active) {
+        throw new TesseraError(
+          'ERR_UNAUTHENTICATED',
+          'the access token is not active (malformed, expired, revoked, or its user or client disabled)',
+        );
+      }
+      if (typeof active.claims.aver !== 'number') {
+        throw new TesseraError('ERR_UNAUTHENTICATED', 'the access token speaks for no user');
+      }
+      return { sub: active.claims.sub, clientId: active.claims.client_id };
+    }
     let audience: unknown;
     try {
       audience = decodeJwt(token).aud;
@@ -41,11 +68,7 @@ export async function userInfoRoutes(app: FastifyInstance, options: UserInfoRout
     if (typeof claims.jti === 'string' && options.isRevoked?.(claims.jti)) {
       throw new TesseraError('ERR_UNAUTHENTICATED', 'the access token was revoked');
     }
-    const body = await userInfo(options.store, {
-      sub: claims.sub as string,
-      clientId: claims.client_id as string,
-    });
-    return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(body);
+    return { sub: claims.sub as string, clientId: claims.client_id as string };
   };
   app.get(USERINFO_PATH, handle);
   app.post(USERINFO_PATH, handle);
