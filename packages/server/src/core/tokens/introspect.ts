@@ -99,9 +99,12 @@ export class Introspector {
   readonly #revokedBefore = new Map<string, number>();
   readonly #users = new Map<string, UserEntry | null>();
   readonly #clients = new Map<string, ClientEntry | null>();
-  /** Bumped by every event about a user/client, so a read that raced one is not installed. */
-  readonly #userGen = new Map<string, number>();
-  readonly #clientGen = new Map<string, number>();
+  /**
+   * Reads in flight, per id: an event about the id marks them stale, so a read that raced a
+   * change is returned but not installed. Bounded by the reads in flight.
+   */
+  readonly #userLoads = new Map<string, Set<{ stale: boolean }>>();
+  readonly #clientLoads = new Map<string, Set<{ stale: boolean }>>();
   #catalog: Catalog | undefined;
   #catalogGen = 0;
   #catalogLoad: Promise<Catalog> | undefined;
@@ -262,54 +265,63 @@ export class Introspector {
   async #user(id: string): Promise<UserEntry | null> {
     const known = this.#users.get(id);
     if (known !== undefined) return known;
-    const gen = this.#userGen.get(id) ?? 0;
     const { store } = this.#o;
-    const user = await store.getUser(id);
-    const entry: UserEntry | null = user
-      ? await store.userAccess(id).then((access) => ({
+    return tracked(
+      this.#userLoads,
+      id,
+      async (): Promise<UserEntry | null> => {
+        const user = await store.getUser(id);
+        if (!user) return null;
+        const access = await store.userAccess(id);
+        return {
           active: user.active,
           userName: user.userName,
           directRoles: access.directRoles,
           groupIds: access.groupIds,
           user,
           groups: access.groups,
-        }))
-      : null;
-    if ((this.#userGen.get(id) ?? 0) === gen) remember(this.#users, id, entry, this.#max);
-    return entry;
+        };
+      },
+      (entry) => remember(this.#users, id, entry, this.#max),
+    );
   }
 
   async #client(clientId: string): Promise<ClientEntry | null> {
     const known = this.#clients.get(clientId);
     if (known !== undefined) return known;
-    const gen = this.#clientGen.get(clientId) ?? 0;
     const { store } = this.#o;
-    const client = await store.getClientByClientId(clientId);
-    const entry: ClientEntry | null = client
-      ? { enabled: client.enabled, roles: (await store.clientAccess(client.id)).roles }
-      : null;
-    if ((this.#clientGen.get(clientId) ?? 0) === gen) remember(this.#clients, clientId, entry, this.#max);
-    return entry;
+    return tracked(
+      this.#clientLoads,
+      clientId,
+      async (): Promise<ClientEntry | null> => {
+        const client = await store.getClientByClientId(clientId);
+        return client
+          ? { enabled: client.enabled, roles: (await store.clientAccess(client.id)).roles }
+          : null;
+      },
+      (entry) => remember(this.#clients, clientId, entry, this.#max),
+    );
   }
 
   #catalogNow(): Promise<Catalog> | Catalog {
     if (this.#catalog) return this.#catalog;
-    this.#catalogLoad ??= (async () => {
-      const gen = this.#catalogGen;
-      try {
-        const raw = await this.#o.store.accessCatalog();
-        const catalog: Catalog = {
-          namespaces: new Map(raw.applications.map((a) => [a.audience, a.namespace])),
-          roles: new Map(raw.roles.map((r) => [r.name, r.permissions])),
-          groups: new Map(raw.groups.map((g) => [g.id, g.roles])),
-        };
-        if (this.#catalogGen === gen) this.#catalog = catalog;
-        return catalog;
-      } finally {
-        this.#catalogLoad = undefined;
-      }
-    })();
-    return this.#catalogLoad;
+    if (this.#catalogLoad) return this.#catalogLoad;
+    const gen = this.#catalogGen;
+    const load = (async () => {
+      const raw = await this.#o.store.accessCatalog();
+      const catalog: Catalog = {
+        namespaces: new Map(raw.applications.map((a) => [a.audience, a.namespace])),
+        roles: new Map(raw.roles.map((r) => [r.name, r.permissions])),
+        groups: new Map(raw.groups.map((g) => [g.id, g.roles])),
+      };
+      // Installed only if no catalog event arrived meanwhile (that event dropped this load too).
+      if (this.#catalogGen === gen) this.#catalog = catalog;
+      return catalog;
+    })().finally(() => {
+      if (this.#catalogLoad === load) this.#catalogLoad = undefined;
+    });
+    this.#catalogLoad = load;
+    return load;
   }
 
   #apply(events: readonly LogEvent[]): void {
@@ -329,22 +341,23 @@ export class Introspector {
           this.#revokedBefore.set(event.subjectId, iat);
         // It bumped the user's aver: the cached record goes, as on any change to the user.
         this.#users.delete(event.subjectId);
-        this.#userGen.set(event.subjectId, (this.#userGen.get(event.subjectId) ?? 0) + 1);
+        markStale(this.#userLoads, event.subjectId);
       } else if (event.subjectType === 'user') {
         this.#users.delete(event.subjectId);
-        this.#userGen.set(event.subjectId, (this.#userGen.get(event.subjectId) ?? 0) + 1);
+        markStale(this.#userLoads, event.subjectId);
       } else if (event.subjectType === 'client') {
         const clientId = typeof data.clientId === 'string' ? data.clientId : undefined;
         if (clientId) {
           this.#clients.delete(clientId);
-          this.#clientGen.set(clientId, (this.#clientGen.get(clientId) ?? 0) + 1);
+          markStale(this.#clientLoads, clientId);
         } else {
           this.#clients.clear();
-          for (const id of this.#clientGen.keys())
-            this.#clientGen.set(id, (this.#clientGen.get(id) ?? 0) + 1);
+          for (const id of this.#clientLoads.keys()) markStale(this.#clientLoads, id);
         }
       } else if (CATALOG_EVENTS.has(event.type)) {
         this.#catalog = undefined;
+        // A read in flight may predate the change: later callers start a new one.
+        this.#catalogLoad = undefined;
         this.#catalogGen++;
       } else if (event.type === 'key.revoked') {
         this.#verified.clear();
@@ -359,6 +372,38 @@ export class Introspector {
     for (const [id, iat] of this.#revokedBefore) if (iat < oldest) this.#revokedBefore.delete(id);
     for (const [token, claims] of this.#verified) if (claims.exp < now) this.#verified.delete(token);
   }
+}
+
+/**
+ * Runs a read, registered as in flight under `id` until it settles, and installs its result in
+ * the same synchronous step unless an event about `id` arrived meanwhile (no other callback can
+ * run between the check and the install).
+ */
+async function tracked<T>(
+  loads: Map<string, Set<{ stale: boolean }>>,
+  id: string,
+  read: () => Promise<T>,
+  install: (value: T) => void,
+): Promise<T> {
+  const load = { stale: false };
+  let set = loads.get(id);
+  if (!set) {
+    set = new Set();
+    loads.set(id, set);
+  }
+  set.add(load);
+  try {
+    const value = await read();
+    if (!load.stale) install(value);
+    return value;
+  } finally {
+    set.delete(load);
+    if (set.size === 0 && loads.get(id) === set) loads.delete(id);
+  }
+}
+
+function markStale(loads: Map<string, Set<{ stale: boolean }>>, id: string): void {
+  for (const load of loads.get(id) ?? []) load.stale = true;
 }
 
 /** Inserts, dropping the oldest entries past the bound (a Map iterates in insertion order). */
