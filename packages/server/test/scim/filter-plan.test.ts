@@ -3,7 +3,8 @@
  * autovacuum has gathered statistics: `emails.value eq` must look the address up in
  * user_emails_value_idx and fetch users by primary key, not scan users (12 ms at 20,000 users)
  * or walk an index of every email for users.id order (30 ms at 100,000; the benchmark's p99
- * missed 10 ms through such plans).
+ * missed 10 ms through such plans). And with statistics, a filter matching the newest users
+ * must not make the planner walk the primary key in id order through every older user.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { parseFilter } from '../../src/scim/filter/parse.js';
 import { openPostgres } from '../../src/store/dialects/postgres.js';
 import { FilterTranslator } from '../../src/store/queries/scim-filter.js';
 import { USER_MAPPING } from '../../src/store/queries/scim-mappings.js';
+import { idOrder } from '../../src/store/queries/scim-search.js';
 import { describeDialects, openTestStore, TEST_DATABASE_URL, type TestStore } from '../support/stores.js';
 
 describeDialects('SCIM filter plans', (dialect) => {
@@ -34,6 +36,7 @@ describeDialects('SCIM filter plans', (dialect) => {
         { type: 'system', id: 'test' },
         Array.from({ length: 1000 }, (_, k) => ({
           userName: `u${from + k}`,
+          displayName: `${from + k < 10_000 ? 'Alpha' : 'Beta'} ${from + k}`,
           emails: [{ value: `u${from + k}@mail.example` }],
         })),
       );
@@ -69,6 +72,39 @@ describeDialects('SCIM filter plans', (dialect) => {
         expect(plan).not.toContain('Seq Scan');
         expect(plan).not.toContain('user_emails_pk');
         expect(plan).toContain('"Actual Rows":1');
+      } finally {
+        await db.destroy();
+      }
+    },
+  );
+
+  it.runIf(dialect === 'postgres')(
+    'a filter matching the newest users: matches first, then sorted, not a walk of every older id',
+    async () => {
+      if (opened.location.dialect !== 'postgres') return;
+      const db = await openPostgres(TEST_DATABASE_URL, opened.location.postgresSchema);
+      try {
+        // With statistics, "displayName sw beta" matches half the users: the planner would walk
+        // users_pkey in id order to stop at 100, reading all 10,000 older "Alpha" users first.
+        await sql`analyze users`.execute(db);
+        const where = new FilterTranslator('postgres', USER_MAPPING).where(
+          parseFilter('displayName sw "beta"'),
+        );
+        const query = db
+          .selectFrom('users')
+          .select('id')
+          .where(where)
+          .orderBy(idOrder('postgres', 'users', where))
+          .limit(100)
+          .compile();
+        const explain = await sql
+          .raw(
+            `explain (analyze, format json) ${query.sql.replace(/\$(\d+)/g, (_, n) => `'${query.parameters[Number(n) - 1]}'`)}`,
+          )
+          .execute(db);
+        const plan = JSON.stringify(explain.rows);
+        expect(plan).not.toContain('users_pkey');
+        expect(plan).toContain('"Actual Rows":100');
       } finally {
         await db.destroy();
       }

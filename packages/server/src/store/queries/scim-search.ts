@@ -2,6 +2,7 @@
  * The store side of SCIM (RFC 7644 §3.4.2): filtered, sorted, offset-paged searches whose
  * filters become SQL (scim-filter.ts), and the member and group references SCIM renders.
  */
+import { sql } from 'kysely';
 import type { Group } from '../../core/model.js';
 import type { Queries, ResourceQuery } from '../../core/ports.js';
 import { afterId, fetchSize, toPage } from '../pagination.js';
@@ -51,7 +52,7 @@ export function scimSearchQueries(db: Db, dialect: StoreDialect): ScimQueries {
       if (query.limit === 0 || total <= query.offset) return { total, items: [] };
       let select = db.selectFrom('users').select(USER_COLUMNS);
       if (where) select = select.where(where);
-      select = order ? select.orderBy(order) : select.orderBy('users.id');
+      select = order ? select.orderBy(order) : select.orderBy(idOrder(dialect, 'users', where));
       const rows = await select.limit(query.limit).offset(query.offset).execute();
       return { total, items: rows.map(userFromRow) };
     },
@@ -67,7 +68,7 @@ export function scimSearchQueries(db: Db, dialect: StoreDialect): ScimQueries {
       if (query.limit === 0 || total <= query.offset) return { total, items: [] };
       let select = db.selectFrom('groups').select(GROUP_COLUMNS);
       if (where) select = select.where(where);
-      select = order ? select.orderBy(order) : select.orderBy('groups.id');
+      select = order ? select.orderBy(order) : select.orderBy(idOrder(dialect, 'groups', where));
       const rows = await select.limit(query.limit).offset(query.offset).execute();
       return { total, items: rows.map((row): Group => groupFromRow(row)) };
     },
@@ -118,6 +119,21 @@ export function scimSearchQueries(db: Db, dialect: StoreDialect): ScimQueries {
       return ids.filter((id) => known.has(id) && !seen.has(id) && seen.add(id) !== undefined);
     },
   };
+}
+
+/**
+ * The default order of a search: by id. With a filter on PostgreSQL, by id in a form no index
+ * provides, so the matches are found first (through the filter's index) and then sorted. Else,
+ * with statistics saying a filter matches many rows, the planner walks the primary key in id
+ * order, filtering, to stop after `count` matches — and when the matches are the newest users
+ * (a bulk load just made them; ids are UUIDv7) it reads every older one first: 160 ms for
+ * `displayName sw` at 300,000 users instead of 1 ms. The count already visits every match, so
+ * filtering first at most doubles that work. UUIDs sort the same under any collation.
+ */
+export function idOrder(dialect: StoreDialect, table: 'users' | 'groups', where: unknown) {
+  return dialect === 'postgres' && where !== undefined
+    ? sql`${sql.ref(`${table}.id`)} collate "C"`
+    : sql`${sql.ref(`${table}.id`)}`;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
