@@ -4,10 +4,10 @@
  * agreeing with a live verifier after a role change; revoked, revoked-before-T, disabled;
  * refresh tokens; scope-narrowed tokens stay narrowed.
  */
+
+import { createLiveOverlay, createVerifier, type LiveOverlay, type Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createVerifier, type Verifier } from '../../../verify/src/index.js';
-import { createLiveOverlay, type LiveOverlay } from '../../../verify/src/live/overlay.js';
 import { issueUserToken } from '../../src/core/tokens/user-token.js';
 import { describeDialects } from '../support/stores.js';
 import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
@@ -178,7 +178,7 @@ describeDialects('token introspection', (dialect) => {
       body: new URLSearchParams({ token: access }),
     });
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error).toBe('insufficient_scope');
+    expect(((await refused.json()) as { error: string }).error).toBe('insufficient_scope');
     expect(await oauthError(oidc.tokenIntrospection(web, access))).toBe('insufficient_scope');
     const wrong = w.configFor(w.web.client.clientId, oidc.ClientSecretBasic('wrong'));
     expect(await oauthError(oidc.tokenIntrospection(wrong, access))).toBe('invalid_client');

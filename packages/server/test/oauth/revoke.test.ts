@@ -4,10 +4,10 @@
  * live verifier following /v1/events refuses it; only the client the token was issued to may
  * revoke it; invalid tokens answer 200.
  */
+
+import { createLiveOverlay, createVerifier, type LiveOverlay, type Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createVerifier, type Verifier } from '../../../verify/src/index.js';
-import { createLiveOverlay, type LiveOverlay } from '../../../verify/src/live/overlay.js';
 import { describeDialects } from '../support/stores.js';
 import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
 
@@ -97,7 +97,7 @@ describeDialects('token revocation', (dialect) => {
 
   it('is listed in the discovery documents, with introspection and token exchange', async () => {
     for (const doc of ['oauth-authorization-server', 'openid-configuration']) {
-      const meta = await (await fetch(`${w.url}/.well-known/${doc}`)).json();
+      const meta = (await (await fetch(`${w.url}/.well-known/${doc}`)).json()) as Record<string, unknown>;
       expect(meta.revocation_endpoint).toBe(`${ISSUER}/oauth2/revoke`);
       expect(meta.introspection_endpoint).toBe(`${ISSUER}/oauth2/introspect`);
       expect(meta.grant_types_supported).toEqual(
@@ -113,10 +113,10 @@ describeDialects('token revocation', (dialect) => {
     );
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toMatch(/^Basic/);
-    expect((await bad.json()).error).toBe('invalid_client');
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid_client');
     const missing = await post(`client_id=${w.spa.clientId}`);
     expect(missing.status).toBe(400);
-    expect((await missing.json()).error).toBe('invalid_request');
+    expect(((await missing.json()) as { error: string }).error).toBe('invalid_request');
     const get = await fetch(`${w.url}/oauth2/revoke`);
     expect(get.status).toBe(400);
     expect(get.headers.get('allow')).toBe('POST');
