@@ -7,7 +7,7 @@
 
 import { createLiveOverlay, createVerifier, type LiveOverlay, type Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDialects } from '../support/stores.js';
 import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
 
@@ -120,5 +120,34 @@ describeDialects('token revocation', (dialect) => {
     const get = await fetch(`${w.url}/oauth2/revoke`);
     expect(get.status).toBe(400);
     expect(get.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('revocation and introspection rate limits', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld('sqlite', { TESSERA_TOKEN_FAILURE_LIMIT: '3' });
+  });
+  afterAll(async () => w?.close());
+
+  it('count failed client authentications per address like the token endpoint: 429 with Retry-After', async () => {
+    const wrong = `Basic ${Buffer.from(`${w.web.client.clientId}:wrong`).toString('base64')}`;
+    const hit = (path: string) =>
+      fetch(`${w.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: wrong },
+        body: 'token=x',
+      });
+    const statuses = [];
+    for (const path of ['/oauth2/revoke', '/oauth2/revoke', '/oauth2/revoke', '/oauth2/revoke']) {
+      statuses.push((await hit(path)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Each endpoint keeps its own counts, as the token endpoint does.
+    expect((await hit('/oauth2/introspect')).status).toBe(401);
+    const last = await hit('/oauth2/revoke');
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await last.json()) as { error: string }).error).toBe('slow_down');
   });
 });
