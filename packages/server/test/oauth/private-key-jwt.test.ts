@@ -3,7 +3,7 @@
  * private key, and a replayed assertion refused by another instance on the same store (the
  * jti table is in the store, not in memory), on both dialects.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describeDialects('private_key_jwt client authentication', (dialect) => {
   let urlOne: string;
   let urlTwo: string;
   let clientId: string;
-  let keys: CryptoKeyPair;
+  let keys: webcrypto.CryptoKeyPair;
   beforeAll(async () => {
     const masterKey = randomBytes(32);
     one = await startTestApp(dialect, { masterKey, env: { TESSERA_ISSUER: ISSUER } });
@@ -51,7 +51,7 @@ describeDialects('private_key_jwt client authentication', (dialect) => {
     await one?.close();
   });
 
-  const assertion = (claims: Record<string, unknown> = {}, key: CryptoKey = keys.privateKey) => {
+  const assertion = (claims: Record<string, unknown> = {}, key: webcrypto.CryptoKey = keys.privateKey) => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
       iss: clientId,

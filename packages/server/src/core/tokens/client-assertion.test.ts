@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { TesseraError } from '../errors.js';
@@ -57,7 +58,7 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9)', async () => {
   const assertion = (
     overrides: Record<string, unknown> = {},
     header: Record<string, unknown> = { alg: 'ES256', kid: 'es-1' },
-    key: CryptoKey | Uint8Array = es.privateKey,
+    key: webcrypto.CryptoKey | Uint8Array = es.privateKey,
   ) =>
     new SignJWT({
       iss: 'tsr_jwt',
