@@ -192,7 +192,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return { clientId: client.clientId, sub: client.clientId, permissions };
   };
   await app.register(
-    async (scim) => scimPlugin(scim, { ctx, authenticate, authenticateClient, baseUrl: scimBase }),
+    async (scim) =>
+      scimPlugin(scim, {
+        ctx,
+        authenticate,
+        authenticateClient,
+        clientRateLimit: tokens.rateLimit,
+        baseUrl: scimBase,
+      }),
     { prefix: '/scim/v2' },
   );
   if (deps.feed) {

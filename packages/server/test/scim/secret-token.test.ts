@@ -93,3 +93,31 @@ describeDialects('SCIM secret token', (dialect) => {
     expect((await get(secretToken(client.json.clientId, rotated.json.clientSecret))).status).toBe(200);
   });
 });
+
+describeDialects('SCIM secret token, failed attempts', (dialect) => {
+  let t: ScimTestApp;
+  beforeAll(async () => {
+    t = await startScimApp(dialect, { app: { env: { TESSERA_TOKEN_FAILURE_LIMIT: '3' } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts failures like the token endpoint: 401 three times, then 429 with Retry-After', async () => {
+    const wrong = `tscim_${t.idpClientId}.wrong`;
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<ScimTestApp['scim']>> | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await t.scim('GET', '/Users?count=1', undefined, { authorization: `Bearer ${wrong}` });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last?.json).toMatchObject({ status: '429' });
+    // The address is now shut out of secret tokens; access tokens are checked as before.
+    const token = await t.idpToken();
+    expect(
+      (await t.scim('GET', '/Users?count=1', undefined, { authorization: `Bearer ${token}` })).status,
+    ).toBe(200);
+  });
+});

@@ -37,6 +37,9 @@ export function scimErrorHandler(error: FastifyError | Error, request: FastifyRe
         : 'Bearer realm="tessera"',
     );
   }
+  const retryAfter = err.detail?.retryAfter;
+  if (err.code === 'ERR_RATE_LIMITED' && typeof retryAfter === 'number')
+    reply.header('Retry-After', String(retryAfter));
   return reply.code(err.status).type(SCIM_CONTENT_TYPE).send(scimErrorBody(err));
 }
 

@@ -5,10 +5,12 @@
  * `tessera:admin`. Writes go through the same core operations as the admin API.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TesseraError } from '../../core/errors.js';
+import { isTesseraError, TesseraError } from '../../core/errors.js';
 import { anyGrants } from '../../core/permissions.js';
+import type { TokenRateLimit } from '../../core/tokens/token-service.js';
 import type { AdminPrincipal } from '../admin/plugin.js';
 import { bearerToken } from '../bearer.js';
+import { TokenEndpointLimits } from '../oauth/limits.js';
 import { bulkRoute } from './bulk/post.js';
 import { resourceTypesRoute } from './discovery/resource-types.js';
 import { schemasRoute } from './discovery/schemas.js';
@@ -49,6 +51,11 @@ export interface ScimOptions extends ScimDeps {
    * permissions; throws ERR_INVALID_CLIENT. Without it, secret tokens are refused.
    */
   authenticateClient?(clientId: string, secret: string): Promise<AdminPrincipal>;
+  /**
+   * With it, failed secret-token authentications are counted as at the token endpoint (per
+   * address and per client_id, then 429): the SCIM endpoint is no way around its limits.
+   */
+  clientRateLimit?: TokenRateLimit;
 }
 
 export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Promise<void> {
@@ -73,15 +80,24 @@ export async function scimPlugin(app: FastifyInstance, options: ScimOptions): Pr
     app.getDefaultJsonParser('error', 'error'),
   );
   app.decorateRequest('scimActor', undefined as unknown as FastifyRequest['scimActor']);
-  const authenticate = async (token: string): Promise<AdminPrincipal> => {
+  const clientLimits =
+    options.clientRateLimit === undefined ? undefined : new TokenEndpointLimits(options.clientRateLimit);
+  const authenticate = async (token: string, ip: string): Promise<AdminPrincipal> => {
     if (!token.startsWith(SECRET_TOKEN_PREFIX)) return options.authenticate(token);
+    clientLimits?.admitAddress(ip);
     const match = SECRET_TOKEN.exec(token);
     if (match?.[1] === undefined || match[2] === undefined || options.authenticateClient === undefined)
       throw new TesseraError('ERR_UNAUTHENTICATED', 'malformed SCIM secret token');
-    return options.authenticateClient(match[1], match[2]);
+    try {
+      return await options.authenticateClient(match[1], match[2]);
+    } catch (err) {
+      if (clientLimits !== undefined && isTesseraError(err) && err.status === 401)
+        throw clientLimits.failed(ip, match[1], err);
+      throw err;
+    }
   };
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(bearerToken(request));
+    const principal = await authenticate(bearerToken(request), request.ip);
     if (
       !anyGrants(principal.permissions, SCIM_PERMISSION) &&
       !anyGrants(principal.permissions, 'tessera:admin')
