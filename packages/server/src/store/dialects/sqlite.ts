@@ -46,12 +46,107 @@ export function openSqlite(path: string): Kysely<Database> {
     sqlite.close();
     throw err;
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+  handles.set(db, new SyncSqlite(sqlite));
+  return db;
+}
+
+/**
+ * The synchronous path to the same better-sqlite3 connection, for the few hot statements of
+ * the token endpoint (refresh rotation, code redemption): run straight on the connection, a
+ * statement costs a few microseconds, where Kysely's async driver (connection mutex, promise
+ * turns, and for a transaction its lock wait) cost several times the statement. A transaction
+ * here is synchronous from BEGIN IMMEDIATE to COMMIT, so the write lock is held for
+ * microseconds and never across an event-loop turn.
+ *
+ * It is only used when the connection is idle: while an async Kysely transaction is open on it
+ * (`inTransaction`), a statement run here would join that transaction, so callers take the
+ * Kysely path instead, which waits its turn. Only the root database has one; a transaction's
+ * Kysely instance does not, and neither does PostgreSQL.
+ */
+export function syncSqlite(db: object): SyncSqlite | undefined {
+  return handles.get(db);
+}
+
+const handles = new WeakMap<object, SyncSqlite>();
+
+/** Returned by `SyncSqlite.write` when the write lock is held by another process. */
+export const SQLITE_BUSY: unique symbol = Symbol('SQLITE_BUSY');
+
+export class SyncSqlite {
+  readonly #sqlite: SqliteDatabase;
+  readonly #statements = new Map<string, RawStatement>();
+  readonly #begin: RawStatement;
+  readonly #commit: RawStatement;
+  readonly #rollback: RawStatement;
+  readonly #noWait: RawStatement;
+  readonly #wait: RawStatement;
+
+  constructor(sqlite: SqliteDatabase) {
+    this.#sqlite = sqlite;
+    this.#begin = sqlite.prepare('begin immediate');
+    this.#commit = sqlite.prepare('commit');
+    this.#rollback = sqlite.prepare('rollback');
+    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
+    this.#wait = sqlite.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+
+  /** Whether statements may run here now: the connection is open and in no transaction. */
+  get idle(): boolean {
+    return this.#sqlite.open && !this.#sqlite.inTransaction;
+  }
+
+  /** One row of a query (statements are prepared once per text; callers pass a fixed few). */
+  get(sql: string, params: readonly unknown[]): Record<string, unknown> | undefined {
+    return this.#statement(sql).get(params) as Record<string, unknown> | undefined;
+  }
+
+  /** Runs a statement; returns how many rows it changed. */
+  run(sql: string, params: readonly unknown[]): number {
+    return this.#statement(sql).run(params).changes;
+  }
+
+  /**
+   * Runs `fn` in one BEGIN IMMEDIATE … COMMIT, synchronously; rolled back if it throws.
+   * SQLITE_BUSY when another process holds the write lock: the caller then takes the async
+   * Kysely path, which waits for the lock without blocking the event loop (this one does not
+   * wait at all, so it never sleeps on the event loop either).
+   */
+  write<T>(fn: () => T): T | typeof SQLITE_BUSY {
+    this.#noWait.get();
+    try {
+      this.#begin.run();
+    } catch (err) {
+      if (isBusy(err)) return SQLITE_BUSY;
+      throw err;
+    } finally {
+      this.#wait.get();
+    }
+    try {
+      const result = fn();
+      this.#commit.run();
+      return result;
+    } catch (err) {
+      if (this.#sqlite.inTransaction) this.#rollback.run();
+      throw err;
+    }
+  }
+
+  #statement(sql: string): RawStatement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
 }
 
 export const STATEMENT_CACHE = 256;
 
 type Statement = ReturnType<SqliteDatabase['prepare']>;
+/** A statement with anonymous parameters, passed as one array. */
+type RawStatement = Sqlite.Statement<unknown[], unknown>;
 
 /** The slice of better-sqlite3 Kysely uses, with `prepare` answered from a bounded cache. */
 function cachingStatements(sqlite: SqliteDatabase) {
@@ -100,24 +195,27 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
-  readonly #sqlite: SqliteDatabase;
+  // Prepared once: pragma() prepares its statement on every call, twice per transaction here.
+  readonly #noWait: RawStatement;
+  readonly #wait: RawStatement;
 
   constructor(sqlite: SqliteDatabase) {
     super({ database: cachingStatements(sqlite) });
-    this.#sqlite = sqlite;
+    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
+    this.#wait = sqlite.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      this.#sqlite.pragma('busy_timeout = 0');
+      this.#noWait.get();
       try {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
         return;
       } catch (err) {
         if (!isBusy(err) || Date.now() >= deadline) throw err;
       } finally {
-        this.#sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        this.#wait.get();
       }
       await sleep(pause * (0.5 + Math.random()));
     }

@@ -1,9 +1,24 @@
 /** Queries of authorization codes, consents and used client assertions. */
 import { type Compilable, CompiledQuery } from 'kysely';
-import type { AuthorizationCode, AuthorizationQueries, Consent } from '../../core/oauth/authorize/ports.js';
+import type {
+  AuthorizationCode,
+  AuthorizationQueries,
+  CodeIssuance,
+  Consent,
+} from '../../core/oauth/authorize/ports.js';
+import { SQLITE_BUSY, syncSqlite } from '../dialects/sqlite.js';
 import type { StoreDialect } from '../schema.js';
 import type { AuthorizationCodesTable, OAuthConsentsTable } from '../tables/authorization.js';
-import { changed, type Db, fromMillis, fromMillisOrNull, toMillis, toMillisOrNull } from './shared.js';
+import { insertRefreshFamilySync, refreshQueries } from './refresh.js';
+import {
+  atomic,
+  changed,
+  type Db,
+  fromMillis,
+  fromMillisOrNull,
+  toMillis,
+  toMillisOrNull,
+} from './shared.js';
 
 /**
  * The two statements of every code redemption, compiled by Kysely once per dialect and then run
@@ -13,14 +28,19 @@ import { changed, type Db, fromMillis, fromMillisOrNull, toMillis, toMillisOrNul
  */
 function compiledOnce(build: (db: Db) => Compilable) {
   const compiled = new Map<StoreDialect, string>();
-  return (db: Db, dialect: StoreDialect, params: readonly unknown[]) => {
-    let text = compiled.get(dialect);
-    if (text === undefined) {
-      text = build(db).compile().sql;
-      compiled.set(dialect, text);
+  const text = (db: Db, dialect: StoreDialect): string => {
+    let sql = compiled.get(dialect);
+    if (sql === undefined) {
+      sql = build(db).compile().sql;
+      compiled.set(dialect, sql);
     }
-    return db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...params]));
+    return sql;
   };
+  return Object.assign(
+    (db: Db, dialect: StoreDialect, params: readonly unknown[]) =>
+      db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text(db, dialect), [...params])),
+    { text },
+  );
 }
 
 /** [code_hash] */
@@ -37,27 +57,59 @@ const claimCode = compiledOnce((db) =>
     .where('used_at', 'is', null),
 );
 
+const claimParams = (codeHash: string, usedAt: Date, issued: CodeIssuance): unknown[] => [
+  toMillis(usedAt),
+  issued.accessTokenJti,
+  toMillis(issued.accessTokenExpiresAt),
+  issued.refreshFamilyId,
+  codeHash,
+];
+
 export function authorizationQueries(db: Db, dialect: StoreDialect): AuthorizationQueries {
+  // SQLite's root database runs a redemption's statements synchronously when its connection is
+  // idle (dialects/sqlite.ts syncSqlite), each write in one short transaction.
+  const fast = dialect === 'sqlite' ? syncSqlite(db) : undefined;
   return {
     async insertAuthorizationCode(code) {
       await db.insertInto('authorization_codes').values(codeRow(code)).execute();
     },
 
     async getAuthorizationCode(codeHash) {
-      const { rows } = await selectCode(db, dialect, [codeHash]);
-      const row = rows[0] as AuthorizationCodesTable | undefined;
+      const row = (
+        fast?.idle
+          ? fast.get(selectCode.text(db, dialect), [codeHash])
+          : (await selectCode(db, dialect, [codeHash])).rows[0]
+      ) as AuthorizationCodesTable | undefined;
       return row && fromCodeRow(row);
     },
 
     async redeemAuthorizationCode(codeHash, usedAt, issued) {
-      const result = await claimCode(db, dialect, [
-        toMillis(usedAt),
-        issued.accessTokenJti,
-        toMillis(issued.accessTokenExpiresAt),
-        issued.refreshFamilyId,
-        codeHash,
-      ]);
+      const params = claimParams(codeHash, usedAt, issued);
+      if (fast?.idle) {
+        const claimed = fast.write(() => fast.run(claimCode.text(db, dialect), params) > 0);
+        if (claimed !== SQLITE_BUSY) return claimed;
+      }
+      const result = await claimCode(db, dialect, params);
       return changed(result.numAffectedRows);
+    },
+
+    async redeemAuthorizationCodeWithFamily(codeHash, usedAt, issued, family) {
+      // The claim first: when it loses, nothing else is written (no rollback needed, so this
+      // also runs inside a caller's transaction). refresh_family_id has no foreign key.
+      const params = claimParams(codeHash, usedAt, { ...issued, refreshFamilyId: family.id });
+      if (fast?.idle) {
+        const claimed = fast.write(() => {
+          if (fast.run(claimCode.text(db, dialect), params) === 0) return false;
+          insertRefreshFamilySync(db, fast, family);
+          return true;
+        });
+        if (claimed !== SQLITE_BUSY) return claimed;
+      }
+      return atomic(db, async (tx) => {
+        if (!changed((await claimCode(tx, dialect, params)).numAffectedRows)) return false;
+        await refreshQueries(tx, dialect).insertRefreshFamily(family);
+        return true;
+      });
     },
 
     async pruneAuthorizationCodes(before) {

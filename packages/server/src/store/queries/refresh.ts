@@ -1,14 +1,15 @@
 /** Queries of refresh tokens (families, rotation). */
 
-import { type Compilable, CompiledQuery } from 'kysely';
 import type {
   RefreshFamily,
   RefreshQueries,
   RefreshTokenRecord,
   RefreshTokenRow,
 } from '../../core/oauth/refresh/ports.js';
+import { SQLITE_BUSY, type SyncSqlite, syncSqlite } from '../dialects/sqlite.js';
 import type { StoreDialect } from '../schema.js';
 import type { RefreshFamiliesTable, RefreshTokensTable } from '../tables/refresh.js';
+import { prepared } from './prepared.js';
 import { atomic, chunks, type Db, fromMillis, fromMillisOrNull, toMillis } from './shared.js';
 
 const familyOf = (row: RefreshFamiliesTable): RefreshFamily => ({
@@ -32,34 +33,6 @@ const tokenOf = (row: RefreshTokensTable): RefreshTokenRow => ({
   parentHash: row.parent_hash,
   issuedAt: fromMillis(row.issued_at),
 });
-
-/**
- * The queries of every rotation, compiled once per dialect and then run with new values: the
- * rotation path is benchmarked, and building and compiling a query through Kysely each time cost
- * more than SQLite took to run it. `build` names each value with `param(name)`.
- */
-function prepared<K extends string>(build: (db: Db, param: (name: K) => string) => Compilable) {
-  const compiled = new Map<StoreDialect, { sql: string; slots: ({ name: K } | { value: unknown })[] }>();
-  const PREFIX = '\u0000param:';
-  return (db: Db, dialect: StoreDialect, values: Readonly<Record<K, unknown>>) => {
-    let query = compiled.get(dialect);
-    if (!query) {
-      const c = build(db, (name) => `${PREFIX}${name}`).compile();
-      // Named values are filled in per call; any other parameter (a literal null) stays as compiled.
-      const slots = c.parameters.map((p) =>
-        typeof p === 'string' && p.startsWith(PREFIX) ? { name: p.slice(PREFIX.length) as K } : { value: p },
-      );
-      query = { sql: c.sql, slots };
-      compiled.set(dialect, query);
-    }
-    return db.executeQuery<Record<string, unknown>>(
-      CompiledQuery.raw(
-        query.sql,
-        query.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value)),
-      ),
-    );
-  };
-}
 
 const findToken = prepared<'hash'>((db, param) =>
   db
@@ -126,31 +99,59 @@ const insertFamily = prepared<
 
 type JoinedRow = RefreshTokensTable & RefreshFamiliesTable;
 
+const familyValues = (family: RefreshFamily) => ({
+  id: family.id,
+  userId: family.userId,
+  clientId: family.clientId,
+  audience: family.audience,
+  scope: family.scope,
+  sessionId: family.sessionId,
+  authTime: toMillis(family.authTime),
+  createdAt: toMillis(family.createdAt),
+  currentHash: family.currentHash,
+});
+
+const firstTokenValues = (family: RefreshFamily) => ({
+  hash: family.currentHash,
+  familyId: family.id,
+  parent: null,
+  now: toMillis(family.createdAt),
+});
+
+/**
+ * Inserts a family and its first token inside a transaction already open on the synchronous
+ * SQLite path (the code redemption's claim runs in the same one: queries/authorization.ts).
+ */
+export function insertRefreshFamilySync(db: Db, fast: SyncSqlite, family: RefreshFamily): void {
+  const f = insertFamily.compile(db, 'sqlite', familyValues(family));
+  fast.run(f.sql, f.params);
+  const t = insertToken.compile(db, 'sqlite', firstTokenValues(family));
+  fast.run(t.sql, t.params);
+}
+
 export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
+  // SQLite's root database runs the hot statements synchronously when its connection is idle.
+  const fast = dialect === 'sqlite' ? syncSqlite(db) : undefined;
   return {
-    insertRefreshFamily: (family) =>
-      atomic(db, async (db) => {
-        await insertFamily(db, dialect, {
-          id: family.id,
-          userId: family.userId,
-          clientId: family.clientId,
-          audience: family.audience,
-          scope: family.scope,
-          sessionId: family.sessionId,
-          authTime: toMillis(family.authTime),
-          createdAt: toMillis(family.createdAt),
-          currentHash: family.currentHash,
-        });
-        await insertToken(db, dialect, {
-          hash: family.currentHash,
-          familyId: family.id,
-          parent: null,
-          now: toMillis(family.createdAt),
-        });
-      }),
+    async insertRefreshFamily(family) {
+      if (fast?.idle) {
+        const done = fast.write(() => insertRefreshFamilySync(db, fast, family));
+        if (done !== SQLITE_BUSY) return;
+      }
+      await atomic(db, async (db) => {
+        await insertFamily.execute(db, dialect, familyValues(family));
+        await insertToken.execute(db, dialect, firstTokenValues(family));
+      });
+    },
 
     async findRefreshToken(hash) {
-      const row = (await findToken(db, dialect, { hash })).rows[0] as JoinedRow | undefined;
+      let row: JoinedRow | undefined;
+      if (fast?.idle) {
+        const q = findToken.compile(db, dialect, { hash });
+        row = fast.get(q.sql, q.params) as JoinedRow | undefined;
+      } else {
+        row = (await findToken.execute(db, dialect, { hash })).rows[0] as JoinedRow | undefined;
+      }
       if (!row) return undefined;
       const record: RefreshTokenRecord = {
         ...tokenOf(row),
@@ -168,24 +169,33 @@ export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
       return row && tokenOf(row);
     },
 
-    rotateRefreshToken: (rotation) =>
-      atomic(db, async (db) => {
-        const now = toMillis(rotation.now);
-        const moved = await moveFamily(db, dialect, {
-          newHash: rotation.newHash,
-          now,
-          id: rotation.familyId,
-          expected: rotation.expectedCurrentHash,
+    async rotateRefreshToken(rotation) {
+      const now = toMillis(rotation.now);
+      const move = {
+        newHash: rotation.newHash,
+        now,
+        id: rotation.familyId,
+        expected: rotation.expectedCurrentHash,
+      };
+      const token = { hash: rotation.newHash, familyId: rotation.familyId, parent: rotation.parentHash, now };
+      if (fast?.idle) {
+        // The same compare-and-set and insert, in one synchronous transaction.
+        const moved = fast.write(() => {
+          const m = moveFamily.compile(db, dialect, move);
+          if (fast.run(m.sql, m.params) === 0) return false;
+          const t = insertToken.compile(db, dialect, token);
+          fast.run(t.sql, t.params);
+          return true;
         });
+        if (moved !== SQLITE_BUSY) return moved;
+      }
+      return atomic(db, async (db) => {
+        const moved = await moveFamily.execute(db, dialect, move);
         if ((moved.numAffectedRows ?? 0n) === 0n) return false;
-        await insertToken(db, dialect, {
-          hash: rotation.newHash,
-          familyId: rotation.familyId,
-          parent: rotation.parentHash,
-          now,
-        });
+        await insertToken.execute(db, dialect, token);
         return true;
-      }),
+      });
+    },
 
     async revokeRefreshFamilies(familyIds, now, reason) {
       let count = 0n;

@@ -4,6 +4,8 @@
  * reference adapter is store/queries/authorization.ts.
  */
 
+import type { RefreshFamily } from '../refresh/ports.js';
+
 /** One authorization code (RFC 6749 §4.1.2), stored by the hash of its value only. */
 export interface AuthorizationCode {
   /** hashSecret(code): the code itself is never stored. */
@@ -58,6 +60,17 @@ export interface AuthorizationQueries {
    * was already used (a concurrent redemption won) or is gone.
    */
   redeemAuthorizationCode(codeHash: string, usedAt: Date, issued: CodeIssuance): Promise<boolean>;
+  /**
+   * The same claim, and the refresh-token family the redemption starts (`issued.refreshFamilyId`
+   * is `family.id`), in one transaction: both or neither. False, with nothing written, when the
+   * code was already used or is gone.
+   */
+  redeemAuthorizationCodeWithFamily(
+    codeHash: string,
+    usedAt: Date,
+    issued: CodeIssuance,
+    family: RefreshFamily,
+  ): Promise<boolean>;
   /** Deletes codes that expired before `before`; returns how many. */
   pruneAuthorizationCodes(before: Date): Promise<number>;
 

@@ -9,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../ids.js';
 import type { Tx } from '../../ports.js';
+import type { RefreshFamily } from './ports.js';
 
 export const REFRESH_TOKEN_PREFIX = 'tsr_';
 const SHAPE = /^tsr_[A-Za-z0-9_-]{43}$/;
@@ -42,10 +43,19 @@ export async function issueRefreshToken(
   tx: Tx,
   input: NewRefreshToken,
 ): Promise<{ token: string; familyId: string }> {
+  const { token, family } = newRefreshFamily(input);
+  await tx.insertRefreshFamily(family);
+  return { token, familyId: family.id };
+}
+
+/**
+ * A new family and its first token, not yet stored: for a caller that writes the family in a
+ * statement of its own (the code redemption's claim: Queries.redeemAuthorizationCodeWithFamily).
+ */
+export function newRefreshFamily(input: NewRefreshToken): { token: string; family: RefreshFamily } {
   const { token, hash } = mintRefreshToken();
-  const familyId = uuidv7(input.now.getTime());
-  await tx.insertRefreshFamily({
-    id: familyId,
+  const family: RefreshFamily = {
+    id: uuidv7(input.now.getTime()),
     userId: input.userId,
     clientId: input.clientId,
     audience: input.audience,
@@ -57,8 +67,8 @@ export async function issueRefreshToken(
     rotatedAt: null,
     revokedAt: null,
     revokedReason: null,
-  });
-  return { token, familyId };
+  };
+  return { token, family };
 }
 
 /**

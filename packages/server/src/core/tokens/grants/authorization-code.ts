@@ -5,11 +5,7 @@ import type { Client } from '../../model.js';
 import { verifierMatches } from '../../oauth/authorize/pkce.js';
 import type { AuthorizationCode, CodeIssuance } from '../../oauth/authorize/ports.js';
 import { issueIdToken } from '../../oauth/oidc/id-token.js';
-import {
-  issueRefreshToken,
-  type NewRefreshToken,
-  revokeRefreshFamilies,
-} from '../../oauth/refresh/tokens.js';
+import { type NewRefreshToken, newRefreshFamily, revokeRefreshFamilies } from '../../oauth/refresh/tokens.js';
 import { splitScope } from '../../oauth/scopes.js';
 import { revokeToken } from '../../revocations.js';
 import { single } from '../params.js';
@@ -137,7 +133,7 @@ export const authorizationCode: Grant = async (ctx, client, params) => {
  * Marks the code used, recording what it issued, and starts the refresh family when there is
  * one. Without a refresh token the claim is one compare-and-set statement, atomic on its own;
  * with one, claim and family commit in one transaction (a crash leaves neither). LOST_RACE: a
- * concurrent redemption claimed the code first (this one's family is rolled back).
+ * concurrent redemption claimed the code first (and this one wrote nothing).
  */
 async function claim(
   ctx: GrantContext,
@@ -153,20 +149,15 @@ async function claim(
     });
     return claimed ? undefined : LOST_RACE;
   }
-  try {
-    return await commit(ctx.core, async (tx) => {
-      const issued = await issueRefreshToken(tx, family);
-      if (
-        !(await tx.redeemAuthorizationCode(codeHash, now, { ...issuance, refreshFamilyId: issued.familyId }))
-      ) {
-        throw LOST_RACE;
-      }
-      return { result: issued, changes: [] };
-    });
-  } catch (err) {
-    if (err === LOST_RACE) return LOST_RACE;
-    throw err;
-  }
+  // No audit row and no event: the claim and the family are the whole change (one transaction).
+  const { token, family: started } = newRefreshFamily(family);
+  const claimed = await ctx.store.redeemAuthorizationCodeWithFamily(
+    codeHash,
+    now,
+    { ...issuance, refreshFamilyId: started.id },
+    started,
+  );
+  return claimed ? { token, familyId: started.id } : LOST_RACE;
 }
 
 /**
@@ -210,7 +201,7 @@ async function revokeIssued(ctx: GrantContext, record: AuthorizationCode, client
   }
 }
 
-/** Thrown inside the transaction to roll it back when the code was claimed concurrently. */
+/** A concurrent redemption claimed the code first. */
 const LOST_RACE: unique symbol = Symbol('authorization code claimed concurrently');
 
 async function readUser(store: GrantContext['store'], userId: string) {
