@@ -208,7 +208,7 @@ export const OPTIONS = {
     kind: 'duration',
     default: '5s',
     min: 1000,
-    doc: 'Minimum time between a device\'s polls of the token endpoint (RFC 8628 `interval`, whole seconds); a device polling faster is told `slow_down` and its interval grows by 5 s.',
+    doc: "Minimum time between a device's polls of the token endpoint (RFC 8628 `interval`, whole seconds); a device polling faster is told `slow_down` and its interval grows by 5 s.",
   },
   deviceRateLimit: {
     env: 'TESSERA_DEVICE_RATE_LIMIT',

@@ -2,9 +2,9 @@ import { insertApplication, TESSERA_APPLICATION } from './applications/service.j
 import { type ClientWithSecret, insertClient } from './clients/service.js';
 import { type Actor, type CoreContext, commit } from './context.js';
 import { uuidv7 } from './ids.js';
-import { ensureCliClient } from './oauth/device/cli-client.js';
 import type { Change } from './journal.js';
 import type { Role } from './model.js';
+import { ensureCliClient } from './oauth/device/cli-client.js';
 import type { Tx } from './ports.js';
 import { ADMIN_ROLE } from './roles/service.js';
 
