@@ -16,7 +16,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -72,6 +72,9 @@ const handles = new WeakMap<object, SyncSqlite>();
 
 /** Returned by `SyncSqlite.write` when the write lock is held by another process. */
 export const SQLITE_BUSY: unique symbol = Symbol('SQLITE_BUSY');
+
+/** How many event-loop turns `SyncSqlite.writeSoon` retries a busy write lock. */
+const WRITE_RETRIES = 64;
 
 export class SyncSqlite {
   readonly #sqlite: SqliteDatabase;
@@ -129,6 +132,22 @@ export class SyncSqlite {
     } catch (err) {
       if (this.#sqlite.inTransaction) this.#rollback.run();
       throw err;
+    }
+  }
+
+  /**
+   * `write`, retried while another process holds the write lock: that holder is most likely
+   * another worker's synchronous transaction, done within microseconds, so each retry waits for
+   * the event loop's next turn (requests in between go on) rather than milliseconds. After
+   * WRITE_RETRIES turns, or once an async transaction has the connection, SQLITE_BUSY: the
+   * caller takes the async path, which waits with back-off up to BUSY_TIMEOUT_MS.
+   */
+  async writeSoon<T>(fn: () => T): Promise<T | typeof SQLITE_BUSY> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.idle) return SQLITE_BUSY;
+      const result = this.write(fn);
+      if (result !== SQLITE_BUSY || attempt === WRITE_RETRIES) return result;
+      await setImmediate();
     }
   }
 

@@ -86,7 +86,7 @@ export function authorizationQueries(db: Db, dialect: StoreDialect): Authorizati
     async redeemAuthorizationCode(codeHash, usedAt, issued) {
       const params = claimParams(codeHash, usedAt, issued);
       if (fast?.idle) {
-        const claimed = fast.write(() => fast.run(claimCode.text(db, dialect), params) > 0);
+        const claimed = await fast.writeSoon(() => fast.run(claimCode.text(db, dialect), params) > 0);
         if (claimed !== SQLITE_BUSY) return claimed;
       }
       const result = await claimCode(db, dialect, params);
@@ -98,7 +98,7 @@ export function authorizationQueries(db: Db, dialect: StoreDialect): Authorizati
       // also runs inside a caller's transaction). refresh_family_id has no foreign key.
       const params = claimParams(codeHash, usedAt, { ...issued, refreshFamilyId: family.id });
       if (fast?.idle) {
-        const claimed = fast.write(() => {
+        const claimed = await fast.writeSoon(() => {
           if (fast.run(claimCode.text(db, dialect), params) === 0) return false;
           insertRefreshFamilySync(db, fast, family);
           return true;

@@ -135,7 +135,7 @@ export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
   return {
     async insertRefreshFamily(family) {
       if (fast?.idle) {
-        const done = fast.write(() => insertRefreshFamilySync(db, fast, family));
+        const done = await fast.writeSoon(() => insertRefreshFamilySync(db, fast, family));
         if (done !== SQLITE_BUSY) return;
       }
       await atomic(db, async (db) => {
@@ -180,7 +180,7 @@ export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
       const token = { hash: rotation.newHash, familyId: rotation.familyId, parent: rotation.parentHash, now };
       if (fast?.idle) {
         // The same compare-and-set and insert, in one synchronous transaction.
-        const moved = fast.write(() => {
+        const moved = await fast.writeSoon(() => {
           const m = moveFamily.compile(db, dialect, move);
           if (fast.run(m.sql, m.params) === 0) return false;
           const t = insertToken.compile(db, dialect, token);
