@@ -117,12 +117,17 @@ export class SyncSqlite {
    */
   write<T>(fn: () => T): T | typeof SQLITE_BUSY {
     this.#noWait.get();
+    // A busy lock is expected between workers: its SqliteError needs no stack trace (capturing
+    // one cost more than the retry).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       this.#begin.run();
     } catch (err) {
       if (isBusy(err)) return SQLITE_BUSY;
       throw err;
     } finally {
+      Error.stackTraceLimit = stackTraceLimit;
       this.#wait.get();
     }
     try {
