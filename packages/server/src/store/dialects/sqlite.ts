@@ -1,5 +1,5 @@
 /**
- * SQLite through better-sqlite3, with Kysely's stock dialect changed in two places:
+ * SQLite through better-sqlite3, with Kysely's stock dialect changed in these ways:
  *
  * - Transactions begin with BEGIN IMMEDIATE, taking the write lock up front. A CLI process
  *   may write the same file while the server runs; a deferred BEGIN that reads first and
@@ -10,6 +10,8 @@
  * - Prepared statements are kept (the last STATEMENT_CACHE distinct texts): Kysely prepares every
  *   query it runs, and preparing a long statement (a multi-row INSERT of a SCIM Bulk request)
  *   cost about as much as running it.
+ * - `syncSqlite(db)` runs the token endpoint's hot statements straight on the same connection,
+ *   synchronously, when no async transaction is open on it (see SyncSqlite below).
  * - The adapter declares transactional DDL (SQLite has it; Kysely's adapter plays it safe).
  *   Kysely's migrator then applies migrations inside one such transaction, which is what
  *   makes concurrent `migrate()` calls safe here: its own lock is a no-op on SQLite.
