@@ -84,16 +84,12 @@ export class SyncSqlite {
   readonly #begin: RawStatement;
   readonly #commit: RawStatement;
   readonly #rollback: RawStatement;
-  readonly #noWait: RawStatement;
-  readonly #wait: RawStatement;
 
   constructor(sqlite: SqliteDatabase) {
     this.#sqlite = sqlite;
     this.#begin = sqlite.prepare('begin immediate');
     this.#commit = sqlite.prepare('commit');
     this.#rollback = sqlite.prepare('rollback');
-    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
-    this.#wait = sqlite.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
   /** Whether statements may run here now: the connection is open and in no transaction. */
@@ -118,7 +114,7 @@ export class SyncSqlite {
    * wait at all, so it never sleeps on the event loop either).
    */
   write<T>(fn: () => T): T | typeof SQLITE_BUSY {
-    this.#noWait.get();
+    busyTimeout(this.#sqlite, 0);
     // A busy lock is expected between workers: its SqliteError needs no stack trace (capturing
     // one cost more than the retry).
     const stackTraceLimit = Error.stackTraceLimit;
@@ -130,7 +126,7 @@ export class SyncSqlite {
       throw err;
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
-      this.#wait.get();
+      busyTimeout(this.#sqlite, BUSY_TIMEOUT_MS);
     }
     try {
       const result = fn();
@@ -166,6 +162,18 @@ export class SyncSqlite {
     }
     return statement;
   }
+}
+
+/**
+ * Sets the connection's busy timeout. Through `pragma()` on every call, never a statement
+ * prepared once: SQLite may apply `PRAGMA busy_timeout` while compiling the statement rather than
+ * when it runs, so re-running a prepared one does not reliably set it. (That bug left the timeout
+ * at 5 s in the BEGIN retry loop below, which then blocked the event loop while another
+ * connection of the same process held the lock: several instances migrating at once deadlocked
+ * until the timeout. test/keys/keyring.test.ts, "several instances tick at once", pins it.)
+ */
+function busyTimeout(sqlite: SqliteDatabase, ms: number): void {
+  sqlite.pragma(`busy_timeout = ${ms}`);
 }
 
 export const STATEMENT_CACHE = 256;
@@ -221,27 +229,24 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
-  // Prepared once: pragma() prepares its statement on every call, twice per transaction here.
-  readonly #noWait: RawStatement;
-  readonly #wait: RawStatement;
+  readonly #sqlite: SqliteDatabase;
 
   constructor(sqlite: SqliteDatabase) {
     super({ database: cachingStatements(sqlite) });
-    this.#noWait = sqlite.prepare('pragma busy_timeout = 0');
-    this.#wait = sqlite.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.#sqlite = sqlite;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      this.#noWait.get();
+      busyTimeout(this.#sqlite, 0);
       try {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
         return;
       } catch (err) {
         if (!isBusy(err) || Date.now() >= deadline) throw err;
       } finally {
-        this.#wait.get();
+        busyTimeout(this.#sqlite, BUSY_TIMEOUT_MS);
       }
       await sleep(pause * (0.5 + Math.random()));
     }
