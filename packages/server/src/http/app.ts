@@ -12,16 +12,16 @@ import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
 import { type AdminPrincipal, adminPlugin } from './admin/plugin.js';
 import { type EventStreamOptions, eventStreamRoutes } from './events/stream.js';
-import { DEVICE_PATH } from './paths.js';
 import { authorizeRoutes } from './oauth/authorize.js';
-import { endSessionRoutes } from './oauth/end-session.js';
 import { deviceAuthorizationRoutes } from './oauth/device-authorization.js';
+import { endSessionRoutes } from './oauth/end-session.js';
 import { introspectionRoutes } from './oauth/introspect.js';
 import { revocationRoutes } from './oauth/revoke.js';
 import { oauthRoutes } from './oauth/token.js';
-import { devicePageRoutes } from './pages/device.js';
 import { userInfoRoutes } from './oauth/userinfo.js';
+import { devicePageRoutes } from './pages/device.js';
 import { accountSettings, installPages } from './pages/plugin.js';
+import { DEVICE_PATH } from './paths.js';
 import { scimPlugin } from './scim/plugin.js';
 import { wellKnownRoutes } from './well-known/plugin.js';
 
@@ -118,6 +118,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // app before any other page plugin, which reads sessions through it.
   const accounts = accountSettings(config);
   await installPages(app, { ctx, settings: accounts, loginRateLimit: config.loginRateLimit });
+  // Authorization code + PKCE and OpenID Connect (docs/oauth.md): /oauth2/authorize, /consent,
+  // /oauth2/userinfo, /oauth2/end_session. After installPages: they read page sessions.
+  await app.register(authorizeRoutes, { ctx, issuer: config.issuer });
+  await app.register(userInfoRoutes, {
+    store: ctx.store,
+    keyRing,
+    issuer: config.issuer,
+    isRevoked: (jti: string) => deps.revocations?.isRevoked(jti) === true,
+    tokens,
+  });
+  await app.register(endSessionRoutes, { store: ctx.store, keyRing, issuer: config.issuer });
   // The device authorization grant (RFC 8628, docs/device-flow.md): its endpoint and /device.
   await app.register(deviceAuthorizationRoutes, {
     ctx,
@@ -130,17 +141,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestsPerMinute: config.deviceRateLimit,
   });
   await app.register(devicePageRoutes, { failuresPer10Minutes: config.deviceVerifyLimit });
-  // Authorization code + PKCE and OpenID Connect (docs/oauth.md): /oauth2/authorize, /consent,
-  // /oauth2/userinfo, /oauth2/end_session. After installPages: they read page sessions.
-  await app.register(authorizeRoutes, { ctx, issuer: config.issuer });
-  await app.register(userInfoRoutes, {
-    store: ctx.store,
-    keyRing,
-    issuer: config.issuer,
-    isRevoked: (jti: string) => deps.revocations?.isRevoked(jti) === true,
-    tokens,
-  });
-  await app.register(endSessionRoutes, { store: ctx.store, keyRing, issuer: config.issuer });
   // Tessera's own APIs accept only Tessera's own access tokens for its own audience.
   const authenticate = async (token: string): Promise<AdminPrincipal> => {
     const claims = await verifyAccessToken(
