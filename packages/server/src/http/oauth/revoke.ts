@@ -14,6 +14,7 @@ import { revokePresentedToken } from '../../core/oauth/refresh/revoke.js';
 import { single, type TokenParams } from '../../core/tokens/params.js';
 import type { TokenService } from '../../core/tokens/token-service.js';
 import { REVOCATION_PATH } from '../paths.js';
+import { allowAnyOrigin } from './cors.js';
 import { oauthErrorHandler } from './errors.js';
 import { TokenEndpointLimits } from './limits.js';
 
@@ -73,6 +74,8 @@ export async function clientEndpoint(
 export async function revocationRoutes(app: FastifyInstance, options: RevocationRoutesOptions) {
   const limits = options.limits ?? new TokenEndpointLimits(options.tokens.rateLimit);
   const front = await clientEndpoint(app, options.tokens, limits);
+  // A SPA signing out revokes its refresh token from its own origin.
+  allowAnyOrigin(app, REVOCATION_PATH, ['POST']);
   const deps = {
     core: options.core,
     keyRing: options.keyRing,

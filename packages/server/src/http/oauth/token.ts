@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTesseraError, TesseraError } from '../../core/errors.js';
 import type { TokenParams } from '../../core/tokens/params.js';
 import type { TokenService } from '../../core/tokens/token-service.js';
+import { TOKEN_PATH } from '../paths.js';
+import { allowAnyOrigin } from './cors.js';
 import { oauthErrorHandler } from './errors.js';
 import { TokenEndpointLimits } from './limits.js';
 
@@ -48,9 +50,11 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
   await app.register(formbody, { bodyLimit: TOKEN_BODY_LIMIT });
   app.setErrorHandler(oauthErrorHandler);
   app.addHook('onClose', async () => tokens.close());
+  // A SPA (a public client) redeems its code and refreshes from its own origin.
+  allowAnyOrigin(app, TOKEN_PATH, ['POST']);
 
   app.post(
-    '/oauth2/token',
+    TOKEN_PATH,
     { bodyLimit: TOKEN_BODY_LIMIT, schema: { response: { 200: successSchema } } },
     async (request: FastifyRequest, reply) => {
       const ip = request.ip;
@@ -77,7 +81,7 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
   // RFC 6749 §3.2: "The client MUST use the HTTP POST method when making access token requests."
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
-    url: '/oauth2/token',
+    url: TOKEN_PATH,
     handler: async (_request, reply) => {
       reply.header('Allow', 'POST');
       throw new TesseraError('ERR_INVALID_REQUEST', 'token requests must use POST (RFC 6749 §3.2)');

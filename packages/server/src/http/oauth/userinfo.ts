@@ -14,6 +14,7 @@ import type { GrantContext } from '../../core/tokens/grants/grant.js';
 import { verifyAccessToken } from '../../core/tokens/verify-access-token.js';
 import { bearerToken } from '../bearer.js';
 import { USERINFO_PATH } from '../paths.js';
+import { allowAnyOrigin } from './cors.js';
 
 export interface UserInfoRoutesOptions {
   store: Pick<Queries, 'getUser' | 'getClientByClientId' | 'listConsents'>;
@@ -72,19 +73,8 @@ export async function userInfoRoutes(app: FastifyInstance, options: UserInfoRout
   };
   app.get(USERINFO_PATH, handle);
   app.post(USERINFO_PATH, handle);
-  // Browser apps (public clients) call UserInfo from their own origin. The token travels in the
-  // Authorization header, never in a cookie, so any origin may read the answer (no credentials).
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('Access-Control-Allow-Origin', '*');
-  });
-  app.options(USERINFO_PATH, async (_request, reply) =>
-    reply
-      .code(204)
-      .header('Access-Control-Allow-Methods', 'GET, POST')
-      .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
-      .header('Access-Control-Max-Age', '600')
-      .send(),
-  );
+  // Browser apps (public clients) call UserInfo from their own origin, token in the header.
+  allowAnyOrigin(app, USERINFO_PATH, ['GET', 'POST']);
 }
 
 /** RFC 6750 §3: 401 invalid_token (no error code when no token was sent), 403 insufficient_scope, 400 invalid_request. */
