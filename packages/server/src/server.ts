@@ -143,15 +143,20 @@ export function listeningBanner(url: string, dialect: string, issuer: string, wo
 export const urlOf = (host: string, port: number): string =>
   `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-/** Picks a free port for `port: 0` and derives the issuer from it. */
-export async function withFreePort(config: Config): Promise<Config> {
-  const port = await new Promise<number>((resolve, reject) => {
+/** A port free on `host` right now (the OS picks it; another process may take it before use). */
+export function freePort(host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
-    probe.listen(0, config.host, () => {
+    probe.listen(0, host, () => {
       const address = probe.address();
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** Picks a free port for `port: 0` and derives the issuer from it. */
+export async function withFreePort(config: Config): Promise<Config> {
+  const port = await freePort(config.host);
   return { ...config, port, issuer: urlOf(config.host, port) };
 }

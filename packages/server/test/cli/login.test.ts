@@ -3,65 +3,24 @@
  * person runs it from a terminal, with HOME and XDG_CONFIG_HOME in a temp directory, against a
  * listening server; the person approves the code through the real /login and /device pages.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DeviceServer, DOCS, decideInBrowser, startDeviceServer } from '../device/support.js';
-import { built, CLI } from '../support/process.js';
+import { built, CLI, cleanEnv, type Run, type Started, spawnProcess, waitFor } from '../support/process.js';
 
 if (!built()) console.warn(`SKIPPED: tessera login tests — ${CLI} is missing; run \`npm run build\` first`);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The environment of a person's shell: their own HOME and config directory, no TESSERA_* settings. */
-function shellEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TESSERA_')) env[key] = value;
-  return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') };
-}
+const shellEnv = (home: string): NodeJS.ProcessEnv =>
+  cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') });
 
-function start(
-  home: string,
-  args: string[],
-): { child: ChildProcess; done: Promise<Run>; stdout: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: shellEnv(home),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Run>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, stdout: () => stdout };
-}
+const start = (home: string, args: string[]): Started =>
+  spawnProcess(process.execPath, [CLI, ...args], shellEnv(home));
 
 const tessera = (home: string, ...args: string[]): Promise<Run> => start(home, args).done;
-
-/** Waits until the process has printed a line matching `pattern` on stdout. */
-async function waitFor(output: () => string, pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const match = pattern.exec(output());
-    if (match) return match;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** `tessera login` in a terminal, approved in a browser by `userName`. */
 async function login(

@@ -10,30 +10,16 @@ import { loadConfig } from '../../src/config/defaults.js';
 import { hashPassword } from '../../src/core/accounts/passwords.js';
 import { createClient } from '../../src/core/clients/service.js';
 import type { Client, GrantType } from '../../src/core/model.js';
-import type { Clock } from '../../src/core/ports.js';
 import { createRuntime } from '../../src/runtime.js';
 import { type RunningServer, startServer, withFreePort } from '../../src/server.js';
 import { Browser } from '../accounts/browser.js';
+import { type ShiftClock, shiftClock } from '../keys/clock.js';
 import { adminCaller, clientToken } from '../support/process.js';
 import { type Dialect, openTestStore, type TestStore } from '../support/stores.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const DOCS = 'https://docs.example.com';
 export const PASSWORD = 'correct horse battery staple';
-
-export interface ShiftClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function shiftClock(): ShiftClock {
-  let offset = 0;
-  return {
-    now: () => new Date(Date.now() + offset),
-    advance(ms) {
-      offset += ms;
-    },
-  };
-}
 
 export interface DeviceServer {
   url: string;

@@ -13,18 +13,27 @@
  * - the administrator removing the user's role, and the live verifier refusing the very same
  *   tokens within the test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/server.js';
 import { Browser, findForm } from '../accounts/browser.js';
 import { type Inbox, startInbox } from '../accounts/smtp.js';
-import { built, CLI, type ServerProcess, startServerProcess } from '../support/process.js';
+import {
+  built,
+  CLI,
+  cleanEnv,
+  type Run,
+  type ServerProcess,
+  type Started,
+  spawnProcess,
+  startServerProcess,
+  waitFor,
+} from '../support/process.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -34,63 +43,6 @@ const REDIRECT = 'https://app.example/callback';
 const PASSWORD = 'a long and memorable passphrase';
 
 if (!built()) console.warn(`SKIPPED: walkthrough — ${CLI} is missing; run \`npm run build\` first`);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Started {
-  child: ChildProcess;
-  done: Promise<Run>;
-  stdout(): string;
-}
-
-/** A process environment without the test runner's TESSERA_* settings. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TESSERA_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
-function spawnProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Started {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<Run>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done, stdout: () => stdout };
-}
-
-async function waitFor(output: () => string, pattern: RegExp, ms = 20_000): Promise<RegExpExecArray> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const match = pattern.exec(output());
-    if (match) return match;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Calls the protected service the way `curl -H "Authorization: Bearer $(tessera token)"` does. */
 const getDocs = (service: string, token: string) =>
@@ -109,7 +61,7 @@ describe.skipIf(!built())(
 
     /** The administrator's shell on the server's machine: same data directory and settings. */
     const admin = async (...args: string[]): Promise<Run> => {
-      const run = await spawnProcess(process.execPath, [CLI, ...args], cleanEnv(serverEnv)).done;
+      const run = await spawnProcess(process.execPath, [CLI, ...args], cleanEnv(serverEnv), ROOT).done;
       if (run.code !== 0) throw new Error(`tessera ${args.join(' ')}: exit ${run.code}\n${run.stderr}`);
       return run;
     };
@@ -119,13 +71,14 @@ describe.skipIf(!built())(
         process.execPath,
         [CLI, ...args],
         cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') }),
+        ROOT,
       );
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'tessera-walkthrough-'));
       home = await mkdtemp(join(tmpdir(), 'tessera-walkthrough-home-'));
       inbox = await startInbox();
-      const port = await freePort();
+      const port = await freePort('127.0.0.1');
       serverEnv = {
         TESSERA_DATA_DIR: dir,
         TESSERA_PORT: String(port),
@@ -189,6 +142,7 @@ describe.skipIf(!built())(
         TSX,
         [DOCS_SERVICE],
         cleanEnv({ TESSERA_ISSUER: url, TESSERA_EVENTS_TOKEN: eventsToken, PORT: '0' }),
+        ROOT,
       );
       service = (await waitFor(docsService.stdout, /docs service on (http:\/\/\S+)/, 30_000))[1] as string;
 
@@ -214,8 +168,8 @@ describe.skipIf(!built())(
 
       // 4. In a terminal: `tessera login`. It prints a code and a link and waits.
       const login = user('login', '--url', url);
-      const code = (await waitFor(login.stdout, /enter the code ([A-Z]{4}-[A-Z]{4})/))[1] as string;
-      const verification = (await waitFor(login.stdout, /^To sign in, open (\S+)$/m))[1] as string;
+      const code = (await waitFor(login.stdout, /enter the code ([A-Z]{4}-[A-Z]{4})/, 20_000))[1] as string;
+      const verification = (await waitFor(login.stdout, /^To sign in, open (\S+)$/m, 20_000))[1] as string;
       expect(verification).toBe(`${url}/device`);
 
       //    In a browser (another one: the user signs in with the new password), /device and the code.

@@ -4,12 +4,14 @@
  * minimal browser: a cookie jar over fetch that follows nothing by itself, so each test sees
  * every redirect the authorization server answers.
  */
-import { createServer } from 'node:net';
+
 import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/core/accounts/passwords.js';
 import type { ClientInput } from '../../src/core/clients/service.js';
 import { createClient } from '../../src/core/clients/service.js';
 import type { Client } from '../../src/core/model.js';
+import { freePort } from '../../src/server.js';
+import { type ShiftClock, shiftClock } from '../keys/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { Dialect } from '../support/stores.js';
 
@@ -17,12 +19,6 @@ export const API = 'https://api.example';
 export const REDIRECT = 'https://app.example/callback';
 export const POST_LOGOUT = 'https://app.example/signed-out';
 export const PASSWORD = 'correct horse battery staple';
-
-/** Wall-clock time plus an offset a test moves (openid-client checks ID tokens against the real clock). */
-export interface ShiftClock {
-  now(): Date;
-  advance(ms: number): void;
-}
 
 export interface CodeWorld {
   t: TestApp;
@@ -45,27 +41,10 @@ export interface CodeWorld {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 export async function startCodeWorld(dialect: Dialect, env: Record<string, string> = {}): Promise<CodeWorld> {
-  const port = await freePort();
+  const port = await freePort('127.0.0.1');
   const issuer = `http://127.0.0.1:${port}`;
-  let offset = 0;
-  const clock: ShiftClock = {
-    now: () => new Date(Date.now() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-  };
+  const clock = shiftClock();
   const t = await startTestApp(dialect, { env: { ...env, TESSERA_ISSUER: issuer }, clock });
   await t.app.listen({ host: '127.0.0.1', port });
   const ok = async (method: string, path: string, body?: unknown) => {

@@ -9,27 +9,12 @@ import * as oidc from 'openid-client';
 import { createClient } from '../../src/core/clients/service.js';
 import type { Client, GrantType } from '../../src/core/model.js';
 import { issueRefreshToken } from '../../src/core/oauth/refresh/tokens.js';
-import type { Clock } from '../../src/core/ports.js';
+import { type ShiftClock, shiftClock } from '../keys/clock.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import type { Dialect } from '../support/stores.js';
 
 export const ISSUER = 'http://tessera.test';
 export const API = 'https://api.example';
-
-/** Wall-clock time plus an offset the test moves (ID tokens stay acceptable to openid-client). */
-export interface ShiftClock extends Clock {
-  advance(ms: number): void;
-}
-
-export function shiftClock(): ShiftClock {
-  let offset = 0;
-  return {
-    now: () => new Date(Date.now() + offset),
-    advance(ms) {
-      offset += ms;
-    },
-  };
-}
 
 export interface World {
   t: TestApp;

@@ -97,3 +97,53 @@ export function adminCaller(url: string, token: string | (() => Promise<string>)
     return (text ? JSON.parse(text) : {}) as T;
   };
 }
+
+/** What a finished child process printed, and how it exited. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Started {
+  child: ChildProcess;
+  done: Promise<Run>;
+  /** Everything printed on stdout so far. */
+  stdout(): string;
+}
+
+/** A process environment without the test runner's TESSERA_* settings, plus `extra`. */
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TESSERA_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+/** Spawns `command`, collecting its output; `done` settles when it exits. */
+export function spawnProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Started {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<Run>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, done, stdout: () => stdout };
+}
+
+/** Waits until `output()` matches `pattern`; fails with the output so far after `ms`. */
+export async function waitFor(output: () => string, pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const match = pattern.exec(output());
+    if (match) return match;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${pattern}; output so far:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
