@@ -9,7 +9,7 @@ import { renderUser } from '../../scim/resources/user.js';
 import { LIST_RESPONSE } from '../../scim/schema/urns.js';
 import { SCIM_CONTENT_TYPE } from './errors.js';
 import { etagOf } from './etag.js';
-import type { ScimDeps } from './request.js';
+import type { ScimAnswer, ScimDeps } from './request.js';
 
 export function sendResource(
   reply: FastifyReply,
@@ -74,3 +74,33 @@ export function listResponse(resources: Json[], total: number, startIndex: numbe
 /** Whether the request asked for the resource back (RFC 7644 §3.5.2: else a PATCH answers 204). */
 export const asksForResource = (projection: Projection): boolean =>
   projection.attributes !== undefined || projection.excludedAttributes !== undefined;
+
+/**
+ * The answer of a write that returns the user: 201 (created) or 200 with the resource rendered
+ * when asked for, or 204 without a body (a PATCH whose client asked for none). Location and ETag always.
+ */
+export const userAnswer = (deps: ScimDeps, user: User, projection: Projection, status: number): ScimAnswer =>
+  answer(status, user, `${deps.baseUrl}/Users/${user.id}`, async () => {
+    return (await renderUsers(deps, [user], projection))[0] ?? {};
+  });
+
+/** userAnswer for a group. */
+export const groupAnswer = (
+  deps: ScimDeps,
+  group: Group,
+  projection: Projection,
+  status: number,
+): ScimAnswer =>
+  answer(status, group, `${deps.baseUrl}/Groups/${group.id}`, async () => {
+    return (await renderGroups(deps, [group], projection))[0] ?? {};
+  });
+
+function answer(
+  status: number,
+  resource: { id: string; version: number },
+  location: string,
+  render: () => Promise<Json>,
+): ScimAnswer {
+  const base = { status, id: resource.id, version: resource.version, location };
+  return status === 204 ? base : { ...base, render };
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createGroupWithMembers } from '../../../core/groups/create-with-members.js';
 import { readGroup } from '../../../scim/resources/group.js';
-import { renderGroups } from '../render.js';
+import { groupAnswer } from '../render.js';
 import { callOf, endpoints, reply, type ScimAnswer, type ScimCall, type ScimDeps } from '../request.js';
 
 /** POST /Groups (RFC 7644 §3.3): the group and its members in one transaction; 201. */
@@ -12,13 +12,7 @@ export async function createGroupOperation(deps: ScimDeps, call: ScimCall): Prom
     displays: members.displays,
     ignoreUnknown: true,
   });
-  return {
-    status: 201,
-    id: group.id,
-    version: group.version,
-    location: `${deps.baseUrl}/Groups/${group.id}`,
-    render: async () => (await renderGroups(deps, [group], call.projection))[0] ?? {},
-  };
+  return groupAnswer(deps, group, call.projection, 201);
 }
 
 export function createGroupRoute(app: FastifyInstance, deps: ScimDeps): void {

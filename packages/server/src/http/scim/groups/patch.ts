@@ -5,7 +5,7 @@ import { canonicalGroup } from '../../../scim/resources/group.js';
 import { planGroupPatch } from '../../../scim/resources/group-patch.js';
 import { readPatchRequest } from '../../../scim/resources/patch-request.js';
 import { checkIfMatch } from '../etag.js';
-import { asksForResource, renderGroups } from '../render.js';
+import { asksForResource, groupAnswer } from '../render.js';
 import {
   callOf,
   endpoints,
@@ -41,17 +41,7 @@ export async function patchGroupOperation(deps: ScimDeps, call: ScimCall): Promi
       { ifVersion: current.version },
     );
   });
-  const answer = {
-    id: group.id,
-    version: group.version,
-    location: `${deps.baseUrl}/Groups/${group.id}`,
-  };
-  if (!asksForResource(call.projection)) return { status: 204, ...answer };
-  return {
-    status: 200,
-    ...answer,
-    render: async () => (await renderGroups(deps, [group], call.projection))[0] ?? {},
-  };
+  return groupAnswer(deps, group, call.projection, asksForResource(call.projection) ? 200 : 204);
 }
 
 export function patchGroupRoute(app: FastifyInstance, deps: ScimDeps): void {

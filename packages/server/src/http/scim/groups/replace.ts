@@ -3,7 +3,7 @@ import { modifyGroup } from '../../../core/groups/modify.js';
 import { getGroup } from '../../../core/groups/service.js';
 import { readGroup } from '../../../scim/resources/group.js';
 import { checkIfMatch } from '../etag.js';
-import { renderGroups } from '../render.js';
+import { groupAnswer } from '../render.js';
 import { callOf, endpoints, reply, type ScimAnswer, type ScimCall, type ScimDeps } from '../request.js';
 
 /** PUT /Groups/{id} (RFC 7644 §3.5.1): attributes and members become exactly what the body says. */
@@ -21,13 +21,7 @@ export async function replaceGroupOperation(deps: ScimDeps, call: ScimCall): Pro
     },
     call.ifMatch !== undefined ? { ifVersion: current.version } : {},
   );
-  return {
-    status: 200,
-    id: group.id,
-    version: group.version,
-    location: `${deps.baseUrl}/Groups/${group.id}`,
-    render: async () => (await renderGroups(deps, [group], call.projection))[0] ?? {},
-  };
+  return groupAnswer(deps, group, call.projection, 200);
 }
 
 export function replaceGroupRoute(app: FastifyInstance, deps: ScimDeps): void {

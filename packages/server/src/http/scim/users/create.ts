@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../../../core/users/service.js';
 import { readUser } from '../../../scim/resources/user.js';
-import { renderUsers } from '../render.js';
+import { userAnswer } from '../render.js';
 import {
   callOf,
   endpoints,
@@ -15,13 +15,7 @@ import {
 /** POST /Users (RFC 7644 §3.3): 201 with Location and ETag; a taken userName is 409 uniqueness. */
 export async function createUserOperation(deps: ScimDeps, call: ScimCall): Promise<ScimAnswer> {
   const user = await createUser(deps.ctx, call.actor, readUser(call.body), SCIM_USER_INPUT);
-  return {
-    status: 201,
-    id: user.id,
-    version: user.version,
-    location: `${deps.baseUrl}/Users/${user.id}`,
-    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
-  };
+  return userAnswer(deps, user, call.projection, 201);
 }
 
 export function createUserRoute(app: FastifyInstance, deps: ScimDeps): void {

@@ -4,7 +4,7 @@ import { applyPatch } from '../../../scim/resources/patch.js';
 import { readPatchRequest } from '../../../scim/resources/patch-request.js';
 import { canonicalUser, USER_SCHEMAS, userInputOf } from '../../../scim/resources/user.js';
 import { checkIfMatch } from '../etag.js';
-import { asksForResource, renderUsers } from '../render.js';
+import { asksForResource, userAnswer } from '../render.js';
 import {
   callOf,
   endpoints,
@@ -33,17 +33,7 @@ export async function patchUserOperation(deps: ScimDeps, call: ScimCall): Promis
       ifVersion: current.version,
     });
   });
-  const answer = {
-    id: user.id,
-    version: user.version,
-    location: `${deps.baseUrl}/Users/${user.id}`,
-  };
-  if (!asksForResource(call.projection)) return { status: 204, ...answer };
-  return {
-    status: 200,
-    ...answer,
-    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
-  };
+  return userAnswer(deps, user, call.projection, asksForResource(call.projection) ? 200 : 204);
 }
 
 export function patchUserRoute(app: FastifyInstance, deps: ScimDeps): void {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getUser, updateUser } from '../../../core/users/service.js';
 import { readUser } from '../../../scim/resources/user.js';
 import { checkIfMatch } from '../etag.js';
-import { renderUsers } from '../render.js';
+import { userAnswer } from '../render.js';
 import {
   callOf,
   endpoints,
@@ -25,13 +25,7 @@ export async function replaceUserOperation(deps: ScimDeps, call: ScimCall): Prom
     ...SCIM_USER_INPUT,
     ...(call.ifMatch !== undefined ? { ifVersion: current.version } : {}),
   });
-  return {
-    status: 200,
-    id: user.id,
-    version: user.version,
-    location: `${deps.baseUrl}/Users/${user.id}`,
-    render: async () => (await renderUsers(deps, [user], call.projection))[0] ?? {},
-  };
+  return userAnswer(deps, user, call.projection, 200);
 }
 
 export function replaceUserRoute(app: FastifyInstance, deps: ScimDeps): void {
