@@ -11,7 +11,7 @@ import { EventBus } from './core/events.js';
 import { KeyRing } from './core/keys/keyring.js';
 import type { SignOn } from './core/keys/signer.js';
 import { createKeyVault } from './core/keys/vault.js';
-import { type Clock, type Store, systemClock } from './core/ports.js';
+import { type Clock, type KeyVault, type Store, systemClock } from './core/ports.js';
 import { TokenService, type TokenServiceOptions } from './core/tokens/token-service.js';
 import { loadMasterKey } from './master-key.js';
 import { openStore } from './store/open.js';
@@ -21,6 +21,8 @@ export interface Runtime {
   store: Store;
   ctx: CoreContext;
   keyRing: KeyRing;
+  /** Seals secrets kept in the store with the master key (signing keys, the CSRF key). */
+  vault: KeyVault;
   close(): Promise<void>;
 }
 
@@ -54,9 +56,10 @@ export function createRuntime(
   signOn: SignOn = 'pool',
 ): Runtime {
   const ctx: CoreContext = { store, clock, bus: new EventBus() };
+  const vault = createKeyVault(masterKey);
   const keyRing = new KeyRing({
     store,
-    vault: createKeyVault(masterKey),
+    vault,
     clock,
     bus: ctx.bus,
     algorithm: config.keyAlgorithm,
@@ -66,7 +69,7 @@ export function createRuntime(
     retireGraceMs: config.keyRetireGraceMs,
     signOn,
   });
-  return { config, store, ctx, keyRing, close: () => store.close() };
+  return { config, store, ctx, keyRing, vault, close: () => store.close() };
 }
 
 /** The token service over a runtime, configured from its config (the endpoint, the CLI and tests share it). */

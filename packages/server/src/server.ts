@@ -64,7 +64,16 @@ export async function startServer(requested: Config, options: StartOptions = {})
     const revocations = new RevocationList(ctx.clock);
     const stopRevocations = await revocations.start(store, feed, config.accessTokenLifetimeMs, ctx.bus);
     closers.push(async () => stopRevocations());
-    const app = await buildApp({ config, ctx, keyRing, tokens, logger, feed, revocations });
+    const app = await buildApp({
+      config,
+      ctx,
+      keyRing,
+      vault: runtime.vault,
+      tokens,
+      logger,
+      feed,
+      revocations,
+    });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

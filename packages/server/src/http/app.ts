@@ -7,6 +7,7 @@ import type { CoreContext } from '../core/context.js';
 import { TesseraError } from '../core/errors.js';
 import type { EventFeed } from '../core/feed.js';
 import type { KeyRing } from '../core/keys/keyring.js';
+import type { KeyVault } from '../core/ports.js';
 import type { RevocationList } from '../core/tokens/revocation-list.js';
 import type { TokenService } from '../core/tokens/token-service.js';
 import { verifyAccessToken } from '../core/tokens/verify-access-token.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   config: Config;
   ctx: CoreContext;
   keyRing: KeyRing;
+  /** The master key's vault: seals the secrets the app keeps in the store (the CSRF key). */
+  vault: KeyVault;
   tokens: TokenService;
   logger: Logger | false;
   /** The followed event log; without it, no /v1/events. */
@@ -117,7 +120,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Server-rendered pages (sessions, CSRF, stylesheet; docs/accounts.md): installed on the root
   // app before any other page plugin, which reads sessions through it.
   const accounts = accountSettings(config);
-  await installPages(app, { ctx, settings: accounts, loginRateLimit: config.loginRateLimit });
+  await installPages(app, {
+    ctx,
+    vault: deps.vault,
+    settings: accounts,
+    loginRateLimit: config.loginRateLimit,
+  });
   // Authorization code + PKCE and OpenID Connect (docs/oauth.md): /oauth2/authorize, /consent,
   // /oauth2/userinfo, /oauth2/end_session. After installPages: they read page sessions.
   await app.register(authorizeRoutes, { ctx, issuer: config.issuer });

@@ -12,6 +12,18 @@ describeDialects('pages: shell, stylesheet, headers', (dialect) => {
   });
   afterEach(async () => t.close());
 
+  // Regression: the CSRF key was kept in clear in the store's meta table; it is sealed with the
+  // master key now, like the signing keys.
+  it('keeps the CSRF key sealed with the master key, never in clear', async () => {
+    const sealed = await t.runtime.store.getMeta('accounts.secret.csrf-sealed');
+    expect(sealed).toBeDefined();
+    expect(await t.runtime.store.getMeta('accounts.secret.csrf')).toBeUndefined();
+    // IV (12) + GCM tag (16) + the 32-byte key, opened only with the master key's vault.
+    expect(Buffer.from(sealed as string, 'base64url').length).toBe(60);
+    expect(t.runtime.vault.open(sealed as string, 'tessera/csrf-key').length).toBe(32);
+    expect(() => t.runtime.vault.open(sealed as string, 'another purpose')).toThrow();
+  });
+
   it('serves the signed-out home page with the strict CSP and the stylesheet', async () => {
     const browser = new Browser(base);
     const page = await browser.get('/');

@@ -77,6 +77,7 @@ export async function startTestApp(
     config,
     ctx: runtime.ctx,
     keyRing: runtime.keyRing,
+    vault: runtime.vault,
     tokens,
     logger: options.logger ?? false,
     feed,

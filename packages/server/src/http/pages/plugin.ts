@@ -12,6 +12,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { AccountSettings } from '../../core/accounts/settings.js';
 import type { CoreContext } from '../../core/context.js';
+import type { KeyVault } from '../../core/ports.js';
 import { RateLimiter } from '../rate-limit.js';
 import { activateRoutes } from './activate.js';
 import { stylesheetRoute } from './assets.js';
@@ -26,12 +27,16 @@ export { accountSettings } from '../../account-settings.js';
 
 export interface PagesOptions {
   ctx: CoreContext;
+  /** Seals the CSRF key in the store with the master key. */
+  vault: KeyVault;
   settings: AccountSettings;
   /** Password form posts (login, activation, reset) per minute per IP address. */
   loginRateLimit: number;
 }
 
 const PRUNE_INTERVAL_MS = 3_600_000;
+/** Associated data of the sealed CSRF key: a blob sealed for anything else does not open as it. */
+const CSRF_KEY_CONTEXT = 'tessera/csrf-key';
 
 /** Form posts of pages are small; nothing legitimate comes near this. */
 export const PAGE_BODY_LIMIT = 16 * 1024;
@@ -39,10 +44,13 @@ export const PAGE_BODY_LIMIT = 16 * 1024;
 /** Decorates the ROOT app (call before registering any page plugin) and registers the account pages. */
 export async function installPages(app: FastifyInstance, options: PagesOptions): Promise<PagesRuntime> {
   const { ctx, settings } = options;
-  const csrfKey = Buffer.from(
-    await ctx.store.accountSecret('csrf', randomBytes(32).toString('base64url')),
-    'base64url',
+  // One CSRF key per deployment, so every worker and instance agrees; kept sealed with the master
+  // key like the signing keys, never in clear in the store. The first instance's candidate wins.
+  const sealed = await ctx.store.accountSecret(
+    'csrf-sealed',
+    options.vault.seal(randomBytes(32), CSRF_KEY_CONTEXT),
   );
+  const csrfKey = Buffer.from(options.vault.open(sealed, CSRF_KEY_CONTEXT));
   const limiter = new RateLimiter({
     limit: options.loginRateLimit,
     windowMs: 60_000,

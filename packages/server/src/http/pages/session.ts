@@ -17,7 +17,8 @@
  * (`__Host-tessera_csrf` over TLS; the prefix stops a sibling subdomain from planting one); a
  * form carries HMAC-SHA256(server key, value). Another site can neither read the cookie nor
  * compute the HMAC, and SameSite=Lax keeps the cookie off its cross-site POSTs anyway. The key
- * is one per deployment (kept in the store, so every worker and instance agrees).
+ * is one per deployment (kept in the store sealed with the master key, so every worker and
+ * instance agrees and the database alone does not reveal it).
  *
  * Usage in a route:
  *   const session = await requireSession(request, reply); if (!session) return reply;
