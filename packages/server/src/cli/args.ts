@@ -59,7 +59,7 @@ export function parseCommandLine(argv: readonly string[], options: OptionSpecs, 
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: [...argv],
+      args: attachDashValues(argv, options),
       options: toParseArgsOptions(options),
       strict: true,
       allowPositionals: true,
@@ -79,6 +79,37 @@ export function parseCommandLine(argv: readonly string[], options: OptionSpecs, 
     list: strings,
     has: (name) => values[name] !== undefined,
   };
+}
+
+/**
+ * An option that takes a value takes the next word whatever it looks like, as getopt does:
+ * node's parseArgs refuses `--client-secret -x…` as ambiguous, yet one client secret in 64
+ * starts with `-` (base64url), and `--client-secret "$SECRET"` must work for all of them.
+ * Such pairs are passed on as `--client-secret=-x…`. Short options (`-p -x`) likewise.
+ */
+function attachDashValues(argv: readonly string[], options: OptionSpecs): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, spec] of Object.entries(options)) {
+    if (spec.type === 'boolean') continue;
+    takesValue.add(`--${name}`);
+    if (spec.short !== undefined) takesValue.add(`-${spec.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (takesValue.has(word) && next?.startsWith('-')) {
+      out.push(word.startsWith('--') ? `${word}=${next}` : `${word}${next as string}`);
+      i++;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
 }
 
 /** node's parseArgs messages go on to explain `--`; the first sentence is what matters here. */
