@@ -2,49 +2,20 @@
 // one token request after another on its own keep-alive socket, each request built from what
 // the previous response returned (refresh: the rotated refresh token) or from a pool of
 // single-use values (code: the next authorization code). autocannon sends fixed requests, so it
-// cannot drive either. Runs apart from the harness, like lib/load-worker.ts.
-import { Agent, request } from 'node:http';
+// cannot drive either. Each connection is a raw keep-alive socket (../lib/raw-http.ts): the
+// generator shares two cores with the server it measures, so it must cost as little as possible.
+// Runs apart from the harness, like lib/load-worker.ts.
 import { cpuSeconds, machineBusySeconds } from '../lib/cpu.ts';
+import { RawHttpConnection } from '../lib/raw-http.ts';
 import { percentileOfSorted } from '../lib/stats.ts';
 import type { ChainLoadRequest, ChainLoadResult } from './refresh-load.ts';
 
-function post(
-  agent: Agent,
-  url: URL,
-  body: string,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let json: Record<string, unknown> = {};
-          try {
-            json = JSON.parse(Buffer.concat(chunks).toString());
-          } catch {}
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function load(task: ChainLoadRequest): Promise<ChainLoadResult> {
   const url = new URL(task.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: task.connections });
+  const path = `${url.pathname}${url.search}`;
+  const sockets = await Promise.all(
+    Array.from({ length: task.connections }, () => RawHttpConnection.open(url)),
+  );
   const latencies: number[] = [];
   const failures: string[] = [];
   const pool = task.mode === 'code' ? [...task.values] : [];
@@ -54,31 +25,41 @@ async function load(task: ChainLoadRequest): Promise<ChainLoadResult> {
   const start = performance.now();
   const deadline = start + task.durationSec * 1000;
   let lastDone = start;
-  const lane = async (index: number) => {
+  const lane = async (socket: RawHttpConnection, index: number) => {
     let current = task.mode === 'refresh' ? task.values[index] : undefined;
     while (performance.now() < deadline && failures.length === 0) {
       const value = task.mode === 'refresh' ? current : pool.pop();
       if (value === undefined) return;
       const t0 = performance.now();
-      const res = await post(agent, url, task.body.replace('{value}', encodeURIComponent(value)));
+      const res = await socket.postForm(path, task.body.replace('{value}', encodeURIComponent(value)));
       const t1 = performance.now();
-      if (res.status !== 200 || typeof res.json.access_token !== 'string') {
-        failures.push(`${res.status} ${JSON.stringify(res.json)}`);
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(res.body);
+      } catch {}
+      if (res.status !== 200 || typeof json.access_token !== 'string') {
+        failures.push(`${res.status} ${res.body}`);
         return;
       }
       if (task.mode === 'refresh') {
-        if (typeof res.json.refresh_token !== 'string') {
+        if (typeof json.refresh_token !== 'string') {
           failures.push('no refresh_token in the response');
           return;
         }
-        current = res.json.refresh_token;
+        current = json.refresh_token;
       }
       latencies.push(t1 - t0);
       lastDone = t1;
     }
   };
-  await Promise.all(Array.from({ length: task.connections }, (_, i) => lane(i)));
-  agent.destroy();
+  await Promise.all(
+    sockets.map((socket, i) =>
+      lane(socket, i).catch((error: unknown) => {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }),
+    ),
+  );
+  for (const socket of sockets) socket.close();
   // A code pool may run dry before the deadline: the rate counts the time actually loaded.
   const wallSec = (Math.min(performance.now(), Math.max(lastDone, start + 1)) - start) / 1000;
   const own = process.cpuUsage(ownBefore);
