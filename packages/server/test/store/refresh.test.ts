@@ -1,11 +1,28 @@
-/** Refresh-token families on both dialects: issue, look up by hash, rotate (compare-and-set), revoke. */
-import { expect, it } from 'vitest';
+/**
+ * Refresh-token families on both dialects: issue, find a presented token by the family it names,
+ * rotate (compare-and-set on the family row), revoke; and migration 0007 retiring the families
+ * of old-shape tokens.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kysely, Migrator, sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, expect, it } from 'vitest';
 import {
   hashRefreshToken,
   issueRefreshToken,
+  presentRefreshToken,
+  refreshTokenFamilyId,
   revokeRefreshFamilies,
 } from '../../src/core/oauth/refresh/tokens.js';
-import { describeDialects, useTestStore } from '../support/stores.js';
+import { openPostgres } from '../../src/store/dialects/postgres.js';
+import { openSqlite } from '../../src/store/dialects/sqlite.js';
+import { StaticMigrationProvider } from '../../src/store/migrations/index.js';
+import { openStore } from '../../src/store/open.js';
+import type { Database } from '../../src/store/schema.js';
+import { describeDialects, TEST_DATABASE_URL, useTestStore } from '../support/stores.js';
 import { at, makeUser } from './fixtures.js';
 
 describeDialects('store: refresh token families', (dialect) => {
@@ -23,18 +40,17 @@ describeDialects('store: refresh token families', (dialect) => {
         now,
       }),
     );
+  const find = (token: string) => presentRefreshToken(store(), token);
 
-  it('stores only the hash and finds the token by it, with its family', async () => {
+  it('stores only the hash; a token names its family and is found by it', async () => {
     const user = makeUser();
     await store().insertUser(user);
     const { token, familyId } = await start(user.id);
-    expect(token).toMatch(/^tsr_[A-Za-z0-9_-]{43}$/);
-    const found = await store().findRefreshToken(hashRefreshToken(token));
-    expect(found).toMatchObject({
+    expect(token).toMatch(/^tsr_[A-Za-z0-9_-]{65}$/);
+    expect(refreshTokenFamilyId(token)).toBe(familyId);
+    expect(await find(token)).toEqual({
       hash: hashRefreshToken(token),
-      familyId,
-      parentHash: null,
-      issuedAt: at(0),
+      standing: 'current',
       family: {
         id: familyId,
         userId: user.id,
@@ -45,13 +61,32 @@ describeDialects('store: refresh token families', (dialect) => {
         authTime: at(-5),
         createdAt: at(0),
         currentHash: hashRefreshToken(token),
+        previousHash: null,
+        rotatedAt: null,
         revokedAt: null,
+        revokedReason: null,
       },
     });
-    expect(await store().findRefreshToken(hashRefreshToken(`${token}x`))).toBeUndefined();
+    // The same family id with another secret is the family's, but not its current token.
+    const madeUp = `${token.slice(0, 26)}${'A'.repeat(43)}`;
+    expect((await find(madeUp))?.standing).toBe('stale');
+    expect(await find(`${token}x`)).toBeUndefined();
+    expect(await find(`tsr_${'A'.repeat(65)}`)).toBeUndefined();
   });
 
-  it('rotates only from the current token (compare-and-set); the old row stays, unchanged', async () => {
+  it('reads a family id only from its one encoding', () => {
+    const id = '0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b';
+    const key = Buffer.from(id.replaceAll('-', ''), 'hex').toString('base64url');
+    const secret = 'B'.repeat(43);
+    expect(refreshTokenFamilyId(`tsr_${key}${secret}`)).toBe(id);
+    // 22 characters hold 132 bits: the last one's low 4 bits must be zero.
+    const stray = `${key.slice(0, 21)}${key.endsWith('r') ? 's' : 'r'}`;
+    expect(refreshTokenFamilyId(`tsr_${stray}${secret}`)).toBeUndefined();
+    expect(refreshTokenFamilyId(`tsr_${key}${secret.slice(1)}`)).toBeUndefined();
+    expect(refreshTokenFamilyId(`tsx_${key}${secret}`)).toBeUndefined();
+  });
+
+  it('rotates only from the current token (compare-and-set), keeping the replaced one as previous', async () => {
     const user = makeUser();
     await store().insertUser(user);
     const { token, familyId } = await start(user.id);
@@ -59,17 +94,14 @@ describeDialects('store: refresh token families', (dialect) => {
     const rotation = { familyId, expectedCurrentHash: first, parentHash: first, now: at(10) };
     expect(await store().rotateRefreshToken({ ...rotation, newHash: 'second' })).toBe(true);
     expect(await store().rotateRefreshToken({ ...rotation, newHash: 'third' })).toBe(false);
-    expect(await store().getRefreshTokenRow('third')).toBeUndefined();
-    expect(await store().getRefreshTokenRow(first)).toEqual({
-      hash: first,
-      familyId,
-      parentHash: null,
-      issuedAt: at(0),
+    expect(await store().getRefreshFamily(familyId)).toMatchObject({
+      currentHash: 'second',
+      previousHash: first,
+      rotatedAt: at(10),
     });
-    const second = await store().findRefreshToken('second');
-    expect(second).toMatchObject({ parentHash: first, issuedAt: at(10) });
-    expect(second?.family).toMatchObject({ currentHash: 'second', rotatedAt: at(10) });
-    // Grace-window shape: the parent is re-presented, superseding the unused successor.
+    expect((await find(token))?.standing).toBe('previous');
+    // Grace-window shape: the parent is re-presented, superseding the unused successor; the
+    // parent stays the previous token.
     expect(
       await store().rotateRefreshToken({
         familyId,
@@ -79,8 +111,12 @@ describeDialects('store: refresh token families', (dialect) => {
         now: at(12),
       }),
     ).toBe(true);
-    expect((await store().findRefreshToken('second'))?.family.currentHash).toBe('fourth');
-    expect(await store().getRefreshTokenRow('fourth')).toMatchObject({ parentHash: first, issuedAt: at(12) });
+    expect(await store().getRefreshFamily(familyId)).toMatchObject({
+      currentHash: 'fourth',
+      previousHash: first,
+      rotatedAt: at(12),
+    });
+    expect(await store().getRefreshFamily('0192a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6b')).toBeUndefined();
   });
 
   it('revokes families once, and a revoked family no longer rotates', async () => {
@@ -91,8 +127,10 @@ describeDialects('store: refresh token families', (dialect) => {
     const n = await store().transaction((tx) => revokeRefreshFamilies(tx, [a.familyId, b.familyId], at(20)));
     expect(n).toBe(2);
     expect(await store().transaction((tx) => revokeRefreshFamilies(tx, [a.familyId], at(21)))).toBe(0);
-    const found = await store().findRefreshToken(hashRefreshToken(a.token));
-    expect(found?.family).toMatchObject({ revokedAt: at(20), revokedReason: 'revoked' });
+    expect(await store().getRefreshFamily(a.familyId)).toMatchObject({
+      revokedAt: at(20),
+      revokedReason: 'revoked',
+    });
     const hash = hashRefreshToken(a.token);
     expect(
       await store().rotateRefreshToken({
@@ -116,8 +154,8 @@ describeDialects('store: refresh token families', (dialect) => {
     const others = await start(other.id, at(0));
     const ids = await store().revokeUserRefreshFamilies(user.id, at(5), at(10), 'user_tokens_revoked');
     expect(ids).toEqual([old.familyId, edge.familyId].sort());
-    expect((await store().findRefreshToken(hashRefreshToken(later.token)))?.family.revokedAt).toBeNull();
-    expect((await store().findRefreshToken(hashRefreshToken(others.token)))?.family.revokedAt).toBeNull();
+    expect((await store().getRefreshFamily(later.familyId))?.revokedAt).toBeNull();
+    expect((await store().getRefreshFamily(others.familyId))?.revokedAt).toBeNull();
   });
 
   it('deleting the user deletes their families; pruning drops expired and long-revoked ones', async () => {
@@ -125,7 +163,7 @@ describeDialects('store: refresh token families', (dialect) => {
     await store().insertUser(user);
     const gone = await start(user.id);
     await store().deleteUser(user.id);
-    expect(await store().findRefreshToken(hashRefreshToken(gone.token))).toBeUndefined();
+    expect(await find(gone.token)).toBeUndefined();
 
     const kept = makeUser();
     await store().insertUser(kept);
@@ -134,8 +172,75 @@ describeDialects('store: refresh token families', (dialect) => {
     const fresh = await start(kept.id, at(50));
     await store().transaction((tx) => revokeRefreshFamilies(tx, [revoked.familyId], at(60)));
     expect(await store().pruneRefreshFamilies(at(10), at(70))).toBe(2);
-    expect(await store().findRefreshToken(hashRefreshToken(old.token))).toBeUndefined();
-    expect(await store().findRefreshToken(hashRefreshToken(revoked.token))).toBeUndefined();
-    expect(await store().findRefreshToken(hashRefreshToken(fresh.token))).toBeDefined();
+    expect(await find(old.token)).toBeUndefined();
+    expect(await find(revoked.token)).toBeUndefined();
+    expect(await find(fresh.token)).toBeDefined();
+  });
+});
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describeDialects('migration 0007 (refresh tokens name their family)', (dialect) => {
+  it('revokes the families whose tokens had the old shape, and keeps revoked ones as they were', async () => {
+    let db: Kysely<Database>;
+    let options: Parameters<typeof openStore>[0];
+    if (dialect === 'sqlite') {
+      const dir = await mkdtemp(join(tmpdir(), 'tessera-0007-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      options = { sqlitePath: join(dir, 'tessera.db') };
+      db = openSqlite(options.sqlitePath as string);
+    } else {
+      const postgresSchema = `test_0007_${randomBytes(6).toString('hex')}`;
+      cleanups.push(async () => {
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        await client.query(`drop schema if exists "${postgresSchema}" cascade`);
+        await client.end();
+      });
+      options = { databaseUrl: TEST_DATABASE_URL, postgresSchema };
+      db = await openPostgres(TEST_DATABASE_URL, postgresSchema);
+    }
+    const schema =
+      dialect === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+        : undefined;
+    const migrator = new Migrator({
+      db,
+      provider: new StaticMigrationProvider(dialect),
+      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+    });
+    expect((await migrator.migrateTo('0006_device')).error).toBeUndefined();
+    const user = makeUser();
+    await sql`insert into users (id, user_name, user_name_lower, name, emails, active, aver, version, created_at, updated_at)
+      values (${user.id}, ${user.userName}, ${user.userName.toLowerCase()}, ${'{}'}, ${'[]'}, ${1}, ${1}, ${1}, ${0}, ${0})`.execute(
+      db,
+    );
+    for (const [id, revokedAt] of [
+      ['0192a3b4-c5d6-7e8f-9a0b-000000000001', null],
+      ['0192a3b4-c5d6-7e8f-9a0b-000000000002', 5],
+    ] as const) {
+      await sql`insert into refresh_families (id, user_id, client_id, audience, scope, auth_time, created_at, current_hash, revoked_at, revoked_reason)
+        values (${id}, ${user.id}, ${'app'}, ${'https://api.example'}, ${''}, ${0}, ${0}, ${`hash-${id}`}, ${revokedAt}, ${revokedAt === null ? null : 'revoked'})`.execute(
+        db,
+      );
+      await sql`insert into refresh_tokens (hash, family_id, parent_hash, issued_at) values (${`hash-${id}`}, ${id}, ${null}, ${0})`.execute(
+        db,
+      );
+    }
+    await db.destroy();
+
+    const store = await openStore(options);
+    cleanups.unshift(() => store.close());
+    await store.migrate();
+    const live = await store.getRefreshFamily('0192a3b4-c5d6-7e8f-9a0b-000000000001');
+    expect(live).toMatchObject({ revokedReason: 'token_format', previousHash: null });
+    expect(live?.revokedAt).not.toBeNull();
+    expect(await store.getRefreshFamily('0192a3b4-c5d6-7e8f-9a0b-000000000002')).toMatchObject({
+      revokedAt: new Date(5),
+      revokedReason: 'revoked',
+    });
   });
 });

@@ -16,7 +16,7 @@ import type { KeyRing } from '../keys/keyring.js';
 import type { LogEvent, User, UserAccess } from '../model.js';
 import type { RefreshTokenSettings } from '../oauth/refresh/settings.js';
 import { refreshTokenExpiry } from '../oauth/refresh/settings.js';
-import { hashRefreshToken, looksLikeRefreshToken } from '../oauth/refresh/tokens.js';
+import { looksLikeRefreshToken, presentRefreshToken } from '../oauth/refresh/tokens.js';
 import { anyGrants, grants, namespaceOf } from '../permissions.js';
 import type { Clock, Store } from '../ports.js';
 import { type AccessTokenClaims, readAccessToken } from './introspect-access-token.js';
@@ -240,12 +240,12 @@ export class Introspector {
   }
 
   async #refreshToken(token: string): Promise<IntrospectionResponse> {
-    const record = await this.#o.store.findRefreshToken(hashRefreshToken(token));
-    if (!record) return INACTIVE;
-    const { family } = record;
+    const presented = await presentRefreshToken(this.#o.store, token);
+    if (!presented) return INACTIVE;
+    const { family } = presented;
     const now = this.#o.clock.now();
-    const expiry = refreshTokenExpiry(this.#o.refreshTokens, family, record);
-    if (family.revokedAt !== null || record.hash !== family.currentHash || expiry <= now) return INACTIVE;
+    const expiry = refreshTokenExpiry(this.#o.refreshTokens, family);
+    if (family.revokedAt !== null || presented.standing !== 'current' || expiry <= now) return INACTIVE;
     const [user, client] = await Promise.all([this.#user(family.userId), this.#client(family.clientId)]);
     if (!user?.active || !client?.enabled) return INACTIVE;
     return {
@@ -256,7 +256,7 @@ export class Introspector {
       client_id: family.clientId,
       aud: family.audience,
       exp: Math.floor(expiry.getTime() / 1000),
-      iat: Math.floor(record.issuedAt.getTime() / 1000),
+      iat: Math.floor((family.rotatedAt ?? family.createdAt).getTime() / 1000),
       ...(family.scope ? { scope: family.scope } : {}),
       username: user.userName,
     };

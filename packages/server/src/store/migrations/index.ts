@@ -11,6 +11,7 @@ import { accounts } from './0003-accounts.js';
 import { authorization } from './0004-authorization.js';
 import { refresh } from './0005-refresh.js';
 import { device } from './0006-device.js';
+import { refreshFamiliesOnly } from './0007-refresh-families-only.js';
 
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '0004_authorization': authorization(dialect),
     '0005_refresh': refresh(dialect),
     '0006_device': device(dialect),
+    '0007_refresh_families_only': refreshFamiliesOnly(),
   };
 }
 

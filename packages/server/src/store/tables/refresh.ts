@@ -1,4 +1,4 @@
-/** Tables of refresh tokens (families, rotation) (store/migrations/0005-refresh.ts). */
+/** Tables of refresh tokens (families, rotation) (store/migrations/0005-refresh.ts, 0007). */
 
 export interface RefreshFamiliesTable {
   id: string;
@@ -12,20 +12,13 @@ export interface RefreshFamiliesTable {
   created_at: number;
   /** SHA-256 base64url of the family's live token. */
   current_hash: string;
+  /** SHA-256 base64url of the token the live one replaced; null before the first rotation. */
+  previous_hash: string | null;
   rotated_at: number | null;
   revoked_at: number | null;
   revoked_reason: string | null;
 }
 
-export interface RefreshTokensTable {
-  /** SHA-256 base64url of the token: the token itself is never stored. */
-  hash: string;
-  family_id: string;
-  parent_hash: string | null;
-  issued_at: number;
-}
-
 export interface RefreshTables {
   refresh_families: RefreshFamiliesTable;
-  refresh_tokens: RefreshTokensTable;
 }

@@ -2,9 +2,11 @@
 
 /**
  * One refresh-token family: everything a login (an authorization code or device code grant)
- * handed to one client, and every rotation since. The family holds what all its tokens share;
- * `currentHash` names its one live token, so "is this token the current one" and "rotate it"
- * are one compare-and-set on the family row, which also serializes rotation against revocation.
+ * handed to one client, and every rotation since, in one row. Its tokens carry the family's id
+ * (tokens.ts), so a presented token is found by the family's primary key; the row keeps the
+ * hashes of the live token and of the one it replaced, nothing per token. "Is this token the
+ * current one" and "rotate it" are one compare-and-set on this row, which also serializes
+ * rotation against revocation — and a rotation writes one row, nothing else.
  */
 export interface RefreshFamily {
   id: string;
@@ -21,52 +23,37 @@ export interface RefreshFamily {
   createdAt: Date;
   /** SHA-256 (base64url) of the family's live token. */
   currentHash: string;
-  /** When the family was last rotated; null before its first rotation. */
+  /** SHA-256 of the token the live one replaced (its parent); null before the first rotation. */
+  previousHash: string | null;
+  /** When the live token was issued by a rotation; null before the first rotation. */
   rotatedAt: Date | null;
   revokedAt: Date | null;
   /** Why it was revoked: 'reuse', 'revoked' (RFC 7009), 'user_tokens_revoked', … */
   revokedReason: string | null;
 }
 
-/**
- * One token of a family, as stored: only its hash. A token is live only while it is its
- * family's `currentHash`; it was rotated when its child (the row naming it as parent) was
- * issued. Nothing else is written per token, so a rotation writes as few pages as possible.
- */
-export interface RefreshTokenRow {
-  hash: string;
-  familyId: string;
-  /** The token it replaced; null for the family's first token. */
-  parentHash: string | null;
-  issuedAt: Date;
-}
-
-/** A token looked up by hash, with its family. */
-export interface RefreshTokenRecord extends RefreshTokenRow {
-  family: RefreshFamily;
-}
-
 export interface RefreshRotation {
   familyId: string;
   /** The family's current token as read; the rotation applies only if it still is (compare-and-set). */
   expectedCurrentHash: string;
-  /** The presented token, parent of the new one (equals expectedCurrentHash except in the grace window). */
+  /**
+   * The presented token, parent of the new one: the expected current one, except in the grace
+   * window, where it is the expected one's parent (which then stays the family's previous hash).
+   */
   parentHash: string;
   newHash: string;
   now: Date;
 }
 
 export interface RefreshQueries {
-  /** Inserts a family and its first token (`family.currentHash`). */
+  /** Inserts a family, whose live token is `family.currentHash`. */
   insertRefreshFamily(family: RefreshFamily): Promise<void>;
-  /** By token hash (the primary key), with the family; undefined when unknown. */
-  findRefreshToken(hash: string): Promise<RefreshTokenRecord | undefined>;
-  /** A token row by hash, without its family. */
-  getRefreshTokenRow(hash: string): Promise<RefreshTokenRow | undefined>;
+  /** A family by id; undefined when unknown (never issued, or deleted). */
+  getRefreshFamily(id: string): Promise<RefreshFamily | undefined>;
   /**
-   * Rotates a family: moves its current token from `expectedCurrentHash` to `newHash` only if
-   * the family is not revoked and its current token is still the expected one, and inserts the
-   * new token (child of `parentHash`). False when the compare-and-set lost.
+   * Rotates a family: moves its current token from `expectedCurrentHash` to `newHash` (and its
+   * previous one to `parentHash`) only if the family is not revoked and its current token is
+   * still the expected one. False when the compare-and-set lost.
    */
   rotateRefreshToken(rotation: RefreshRotation): Promise<boolean>;
   /** Revokes the families not yet revoked; returns how many it revoked. */

@@ -18,7 +18,7 @@ import type { KeyRing } from '../../keys/keyring.js';
 import type { Client } from '../../model.js';
 import { revokeToken } from '../../revocations.js';
 import { readAccessToken } from '../../tokens/introspect-access-token.js';
-import { hashRefreshToken, looksLikeRefreshToken } from './tokens.js';
+import { looksLikeRefreshToken, presentRefreshToken } from './tokens.js';
 
 export interface RevocationDeps {
   core: CoreContext;
@@ -38,9 +38,11 @@ export async function revokePresentedToken(
 ): Promise<RevocationOutcome> {
   const actor: Actor = { type: 'client', id: client.clientId, ...(sourceIp ? { sourceIp } : {}) };
   if (looksLikeRefreshToken(token)) {
-    const record = await deps.core.store.findRefreshToken(hashRefreshToken(token));
-    if (!record) return 'none';
-    const { family } = record;
+    // Any token naming the family revokes it, the live one or a replaced one: what is revoked
+    // is the grant the client holds, whichever of its tokens it presents.
+    const presented = await presentRefreshToken(deps.core.store, token);
+    if (!presented) return 'none';
+    const { family } = presented;
     if (family.clientId !== client.clientId) throw notYours();
     await commit(deps.core, async (tx, now) => {
       const revoked = await tx.revokeRefreshFamilies([family.id], now, 'revoked');

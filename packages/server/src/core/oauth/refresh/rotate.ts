@@ -9,7 +9,8 @@
  * The grace window (`reuseGraceMs`) covers one case only: a client that sent its token, lost
  * the response and sends the same token again. The token may be exchanged again when
  *   1. it was rotated at most `reuseGraceMs` ago, and
- *   2. its successor is still the family's current token (so nobody has used the successor).
+ *   2. its successor is still the family's current token (so nobody has used the successor):
+ *      it is the family's `previousHash`.
  * The result is a fresh rotation: a new token, child of the presented one, and the unused
  * successor is superseded (it can no longer be used; presenting it later is reuse). Anything
  * else — an older ancestor, the window passed, the successor already used — revokes the family.
@@ -17,27 +18,29 @@
 import { type CoreContext, commit } from '../../context.js';
 import type { Change } from '../../journal.js';
 import type { Client } from '../../model.js';
-import type { RefreshTokenRecord, RefreshTokenRow } from './ports.js';
+import type { RefreshFamily } from './ports.js';
 import type { RefreshTokenSettings } from './settings.js';
+import { type PresentedRefreshToken, type RefreshTokenStanding, standingIn } from './tokens.js';
 
 export type RotationOutcome = 'rotated' | 'reused' | 'revoked';
 
 /**
  * Whether presenting a token that is no longer current is the lost-response retry the grace
- * window covers: its successor (the family's current token) is its child, unused, issued at most
+ * window covers: it is the token the family's live one replaced (so the live one is its child,
+ * and unused — a use would have replaced it in turn), and that replacement happened at most
  * `reuseGraceMs` ago.
  */
 export function isGraceRetry(
-  presentedHash: string,
-  current: RefreshTokenRow | undefined,
+  standing: RefreshTokenStanding,
+  family: Pick<RefreshFamily, 'rotatedAt'>,
   settings: Pick<RefreshTokenSettings, 'reuseGraceMs'>,
   now: Date,
-): current is RefreshTokenRow {
+): boolean {
   return (
     settings.reuseGraceMs > 0 &&
-    current !== undefined &&
-    current.parentHash === presentedHash &&
-    now.getTime() - current.issuedAt.getTime() <= settings.reuseGraceMs
+    standing === 'previous' &&
+    family.rotatedAt !== null &&
+    now.getTime() - family.rotatedAt.getTime() <= settings.reuseGraceMs
   );
 }
 
@@ -49,34 +52,28 @@ export function isGraceRetry(
  */
 export async function screenStaleToken(
   core: CoreContext,
-  record: RefreshTokenRecord,
+  presented: PresentedRefreshToken,
   settings: Pick<RefreshTokenSettings, 'reuseGraceMs'>,
   client: Pick<Client, 'clientId'>,
 ): Promise<'grace' | 'reused'> {
-  const current = await core.store.getRefreshTokenRow(record.family.currentHash);
-  if (isGraceRetry(record.hash, current, settings, core.clock.now())) return 'grace';
-  await commit(core, async (tx, now) => {
-    const fresh = await tx.findRefreshToken(record.hash);
-    if (!fresh || fresh.family.revokedAt !== null) return { result: undefined, changes: [] };
-    await tx.revokeRefreshFamilies([fresh.family.id], now, 'reuse');
-    return { result: undefined, changes: [reuseAudit(fresh, client, now)] };
-  });
+  if (isGraceRetry(presented.standing, presented.family, settings, core.clock.now())) return 'grace';
+  await revokeForReuse(core, presented.family.id, client);
   return 'reused';
 }
 
 export async function rotateRefreshToken(
   core: CoreContext,
-  record: RefreshTokenRecord,
+  presented: PresentedRefreshToken,
   newHash: string,
   settings: Pick<RefreshTokenSettings, 'reuseGraceMs'>,
   client: Pick<Client, 'clientId'>,
 ): Promise<RotationOutcome> {
-  const { family } = record;
-  if (record.hash === family.currentHash) {
+  const { family, hash } = presented;
+  if (presented.standing === 'current') {
     const moved = await core.store.rotateRefreshToken({
       familyId: family.id,
-      expectedCurrentHash: record.hash,
-      parentHash: record.hash,
+      expectedCurrentHash: hash,
+      parentHash: hash,
       newHash,
       now: core.clock.now(),
     });
@@ -84,14 +81,13 @@ export async function rotateRefreshToken(
     // Lost a race with another use of the same token (or a revocation): decide below.
   }
   return commit(core, async (tx, now) => {
-    const fresh = await tx.findRefreshToken(record.hash);
-    if (!fresh || fresh.family.revokedAt !== null) return { result: 'revoked', changes: [] };
-    const current = await tx.getRefreshTokenRow(fresh.family.currentHash);
-    if (isGraceRetry(record.hash, current, settings, now)) {
+    const fresh = await tx.getRefreshFamily(family.id);
+    if (!fresh || fresh.revokedAt !== null) return { result: 'revoked', changes: [] };
+    if (isGraceRetry(standingIn(fresh, hash), fresh, settings, now)) {
       const moved = await tx.rotateRefreshToken({
         familyId: family.id,
-        expectedCurrentHash: current.hash,
-        parentHash: record.hash,
+        expectedCurrentHash: fresh.currentHash,
+        parentHash: hash,
         newHash,
         now,
       });
@@ -102,9 +98,22 @@ export async function rotateRefreshToken(
   });
 }
 
+/** Revokes a family for reuse, audited, unless it is gone or already revoked. */
+async function revokeForReuse(
+  core: CoreContext,
+  familyId: string,
+  client: Pick<Client, 'clientId'>,
+): Promise<void> {
+  await commit(core, async (tx, now) => {
+    const fresh = await tx.getRefreshFamily(familyId);
+    if (!fresh || fresh.revokedAt !== null) return { result: undefined, changes: [] };
+    await tx.revokeRefreshFamilies([fresh.id], now, 'reuse');
+    return { result: undefined, changes: [reuseAudit(fresh, client, now)] };
+  });
+}
+
 /** The audit row of a detected reuse: who presented it, for which client and family; never the token. */
-function reuseAudit(fresh: RefreshTokenRecord, client: Pick<Client, 'clientId'>, now: Date): Change {
-  const { family } = fresh;
+function reuseAudit(family: RefreshFamily, client: Pick<Client, 'clientId'>, now: Date): Change {
   return {
     actor: { type: 'client', id: client.clientId },
     action: 'refresh_token.reused',

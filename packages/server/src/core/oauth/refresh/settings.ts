@@ -21,16 +21,18 @@ export const DEFAULT_REFRESH_TOKEN_SETTINGS: Readonly<RefreshTokenSettings> = {
   reuseGraceMs: 10_000,
 };
 
-/** When a token expires: its idle deadline, capped by its family's absolute one. */
+/**
+ * When a family's live token expires: its idle deadline (from its issue: the last rotation, or
+ * the login), capped by the family's absolute one.
+ */
 export function refreshTokenExpiry(
   settings: RefreshTokenSettings,
-  family: { createdAt: Date },
-  token: { issuedAt: Date },
+  family: { createdAt: Date; rotatedAt: Date | null },
 ): Date {
   return new Date(
     Math.min(
       family.createdAt.getTime() + settings.lifetimeMs,
-      token.issuedAt.getTime() + settings.idleLifetimeMs,
+      (family.rotatedAt ?? family.createdAt).getTime() + settings.idleLifetimeMs,
     ),
   );
 }

@@ -1,18 +1,28 @@
 /**
- * Refresh tokens: opaque, 256-bit random, stored only as their SHA-256. A token is
- * `tsr_` + 43 base64url characters; the prefix lets secret scanners and people recognise one
- * (and lets the revocation and introspection endpoints tell it from a JWT without a lookup).
+ * Refresh tokens: opaque, stored only as their SHA-256. A token is `tsr_`, its family's id (the
+ * UUID's 16 bytes, 22 base64url characters) and 256 random bits (43 characters): 69 characters.
+ * The prefix lets secret scanners and people recognise one (and lets the revocation and
+ * introspection endpoints tell it from a JWT without a lookup); the family id lets a presented
+ * token be found by its family's primary key, so nothing is stored per token (ports.ts).
+ *
+ * What a presented token is to its family (`presentRefreshToken`): its live token, the one that
+ * live token replaced (the grace window's case, rotate.ts), or anything else. Anything else is
+ * treated as a copy of a replaced token — reuse — whether it is an older ancestor or a made-up
+ * secret: the family keeps no hashes of older tokens, and the family id, which is needed to
+ * make one up, is only ever handed out inside the family's tokens (audit rows name families,
+ * and only admins read them).
  *
  * `issueRefreshToken` starts a family; the authorization_code and device_code grants call it
  * inside their transaction. Rotation and reuse detection live in rotate.ts.
  */
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from '../../ids.js';
 import type { Tx } from '../../ports.js';
-import type { RefreshFamily } from './ports.js';
+import type { RefreshFamily, RefreshQueries } from './ports.js';
 
 export const REFRESH_TOKEN_PREFIX = 'tsr_';
-const SHAPE = /^tsr_[A-Za-z0-9_-]{43}$/;
+const SHAPE = /^tsr_[A-Za-z0-9_-]{65}$/;
+const FAMILY_CHARS = 22;
 
 export interface NewRefreshToken {
   userId: string;
@@ -45,9 +55,9 @@ function random32(): string {
   return bytes;
 }
 
-/** A fresh token and the hash that is stored in its place. */
-export function mintRefreshToken(): { token: string; hash: string } {
-  const token = `${REFRESH_TOKEN_PREFIX}${random32()}`;
+/** A fresh token of a family and the hash that is stored in its place. */
+export function mintRefreshToken(familyId: string): { token: string; hash: string } {
+  const token = `${REFRESH_TOKEN_PREFIX}${familyKey(familyId)}${random32()}`;
   return { token, hash: hashRefreshToken(token) };
 }
 
@@ -56,6 +66,65 @@ export const hashRefreshToken = (token: string): string =>
 
 /** Whether a string has the shape of a Tessera refresh token (not whether it is valid). */
 export const looksLikeRefreshToken = (value: string): boolean => SHAPE.test(value);
+
+/** A family id (a UUID) as the 22 base64url characters of its 16 bytes. */
+function familyKey(familyId: string): string {
+  const hex = familyId.replaceAll('-', '');
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new TypeError(`not a UUID family id: ${familyId}`);
+  return Buffer.from(hex, 'hex').toString('base64url');
+}
+
+/** The family id a token names, or undefined when the string is not a token's shape. */
+export function refreshTokenFamilyId(token: string): string | undefined {
+  if (!looksLikeRefreshToken(token)) return undefined;
+  const key = token.slice(REFRESH_TOKEN_PREFIX.length, REFRESH_TOKEN_PREFIX.length + FAMILY_CHARS);
+  const bytes = Buffer.from(key, 'base64url');
+  // 22 characters carry 132 bits: only the one encoding of 16 bytes is a key (no stray low bits).
+  if (bytes.length !== 16 || bytes.toString('base64url') !== key) return undefined;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * What a presented token is to its family: `current` (the live token), `previous` (the token
+ * the live one replaced: the grace window's candidate) or `stale` (anything else: an older
+ * ancestor, or a secret nobody was given — reuse either way; see the top of this file).
+ */
+export type RefreshTokenStanding = 'current' | 'previous' | 'stale';
+
+export interface PresentedRefreshToken {
+  /** SHA-256 of the presented token. */
+  hash: string;
+  standing: RefreshTokenStanding;
+  family: RefreshFamily;
+}
+
+/** Looks a presented token up by the family it names; undefined when not a token or no such family. */
+export async function presentRefreshToken(
+  store: Pick<RefreshQueries, 'getRefreshFamily'>,
+  token: string,
+): Promise<PresentedRefreshToken | undefined> {
+  const familyId = refreshTokenFamilyId(token);
+  if (familyId === undefined) return undefined;
+  const family = await store.getRefreshFamily(familyId);
+  if (!family) return undefined;
+  const hash = hashRefreshToken(token);
+  return { hash, standing: standingIn(family, hash), family };
+}
+
+/** `standing` of a token hash in a family as it is now (after a re-read, say). */
+export function standingIn(family: RefreshFamily, hash: string): RefreshTokenStanding {
+  if (sameHash(hash, family.currentHash)) return 'current';
+  if (family.previousHash !== null && sameHash(hash, family.previousHash)) return 'previous';
+  return 'stale';
+}
+
+/** Hashes compared in constant time (both are 43-character SHA-256 digests in base64url). */
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** Starts a new family (a login) and returns its first token. */
 export async function issueRefreshToken(
@@ -72,9 +141,10 @@ export async function issueRefreshToken(
  * statement of its own (the code redemption's claim: Queries.redeemAuthorizationCodeWithFamily).
  */
 export function newRefreshFamily(input: NewRefreshToken): { token: string; family: RefreshFamily } {
-  const { token, hash } = mintRefreshToken();
+  const id = uuidv7(input.now.getTime());
+  const { token, hash } = mintRefreshToken(id);
   const family: RefreshFamily = {
-    id: uuidv7(input.now.getTime()),
+    id,
     userId: input.userId,
     clientId: input.clientId,
     audience: input.audience,
@@ -83,6 +153,7 @@ export function newRefreshFamily(input: NewRefreshToken): { token: string; famil
     authTime: input.authTime,
     createdAt: input.now,
     currentHash: hash,
+    previousHash: null,
     rotatedAt: null,
     revokedAt: null,
     revokedReason: null,

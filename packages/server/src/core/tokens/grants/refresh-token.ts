@@ -3,7 +3,7 @@ import { issueIdToken } from '../../oauth/oidc/id-token.js';
 import { rotateRefreshToken, screenStaleToken } from '../../oauth/refresh/rotate.js';
 import { narrowRefreshScope, stillHeld } from '../../oauth/refresh/scope.js';
 import { DEFAULT_REFRESH_TOKEN_SETTINGS, refreshTokenExpiry } from '../../oauth/refresh/settings.js';
-import { hashRefreshToken, looksLikeRefreshToken, mintRefreshToken } from '../../oauth/refresh/tokens.js';
+import { mintRefreshToken, presentRefreshToken } from '../../oauth/refresh/tokens.js';
 import { joinScope, splitScope } from '../../oauth/scopes.js';
 import { single } from '../params.js';
 import { narrowToScope, permissionsInNamespace } from '../scope.js';
@@ -28,11 +28,9 @@ export const refreshToken: Grant = async (ctx, client, params) => {
       'the request is missing a required parameter: refresh_token',
     );
   }
-  const record = looksLikeRefreshToken(presented)
-    ? await ctx.store.findRefreshToken(hashRefreshToken(presented))
-    : undefined;
-  if (!record) throw invalidGrant('the refresh token is invalid');
-  const { family } = record;
+  const token = await presentRefreshToken(ctx.store, presented);
+  if (!token) throw invalidGrant('the refresh token is invalid');
+  const { family } = token;
   // RFC 6749 §10.4: "the authorization server MUST … ensure that the refresh token was issued to the authenticated client".
   if (family.clientId !== client.clientId)
     throw invalidGrant('the refresh token was issued to another client');
@@ -41,13 +39,13 @@ export const refreshToken: Grant = async (ctx, client, params) => {
   if (now.getTime() >= family.createdAt.getTime() + settings.lifetimeMs)
     throw invalidGrant('the refresh token has expired');
   // A replaced token is checked for reuse whatever its idle age; the current one must be fresh.
-  if (record.hash === family.currentHash && now >= refreshTokenExpiry(settings, family, record))
+  if (token.standing === 'current' && now >= refreshTokenExpiry(settings, family))
     throw invalidGrant('the refresh token has expired');
 
   // A copy of a replaced token: reuse is decided first, before any other check could refuse it
   // without consequence.
-  if (record.hash !== family.currentHash) {
-    if ((await screenStaleToken(ctx.core, record, settings, client)) === 'reused') throw reusedError();
+  if (token.standing !== 'current') {
+    if ((await screenStaleToken(ctx.core, token, settings, client)) === 'reused') throw reusedError();
   }
 
   const scope = narrowRefreshScope(family.scope, single(params, 'scope'));
@@ -72,14 +70,14 @@ export const refreshToken: Grant = async (ctx, client, params) => {
   // signed on the thread pool; should signing fail after the rotation, the client's retry is
   // what the grace window covers.
   if (permissionScope !== undefined) narrowToScope(held, permissionScope);
-  const next = mintRefreshToken();
-  const [token, outcome] = await Promise.all([
+  const next = mintRefreshToken(family.id);
+  const [minted, outcome] = await Promise.all([
     issueUserAccessToken(
       ctx,
       { userAccess: async () => access },
       { user, clientId: client.clientId, application, permissionScope },
     ),
-    rotateRefreshToken(ctx.core, record, next.hash, settings, client),
+    rotateRefreshToken(ctx.core, token, next.hash, settings, client),
   ]);
   if (outcome === 'reused') throw reusedError();
   if (outcome === 'revoked') throw invalidGrant('the refresh token was revoked');
@@ -90,17 +88,17 @@ export const refreshToken: Grant = async (ctx, client, params) => {
         clientId: client.clientId,
         authTime: family.authTime,
         sessionId: family.sessionId ?? undefined,
-        accessToken: token.issued.token,
+        accessToken: minted.issued.token,
         scopes: scope.protocol,
       })
     : undefined;
-  const granted = joinScope(scope.protocol, token.scope ?? permissionScope);
+  const granted = joinScope(scope.protocol, minted.scope ?? permissionScope);
   return {
-    issued: token.issued,
+    issued: minted.issued,
     response: {
-      access_token: token.issued.token,
+      access_token: minted.issued.token,
       token_type: 'Bearer',
-      expires_in: token.issued.expiresIn,
+      expires_in: minted.issued.expiresIn,
       refresh_token: next.token,
       ...(granted === '' ? {} : { scope: granted }),
       ...(idToken === undefined ? {} : { id_token: idToken }),
