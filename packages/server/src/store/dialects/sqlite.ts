@@ -18,7 +18,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate } from 'node:timers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -78,18 +79,30 @@ export const SQLITE_BUSY: unique symbol = Symbol('SQLITE_BUSY');
 /** How many event-loop turns `SyncSqlite.writeSoon` retries a busy write lock. */
 const WRITE_RETRIES = 64;
 
+interface QueuedWrite {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 export class SyncSqlite {
   readonly #sqlite: SqliteDatabase;
   readonly #statements = new Map<string, RawStatement>();
   readonly #begin: RawStatement;
   readonly #commit: RawStatement;
   readonly #rollback: RawStatement;
+  readonly #savepoint: RawStatement;
+  readonly #rollbackToSavepoint: RawStatement;
+  readonly #releaseSavepoint: RawStatement;
 
   constructor(sqlite: SqliteDatabase) {
     this.#sqlite = sqlite;
     this.#begin = sqlite.prepare('begin immediate');
     this.#commit = sqlite.prepare('commit');
     this.#rollback = sqlite.prepare('rollback');
+    this.#savepoint = sqlite.prepare('savepoint batched_write');
+    this.#rollbackToSavepoint = sqlite.prepare('rollback to batched_write');
+    this.#releaseSavepoint = sqlite.prepare('release batched_write');
   }
 
   /** Whether statements may run here now: the connection is open and in no transaction. */
@@ -114,20 +127,7 @@ export class SyncSqlite {
    * wait at all, so it never sleeps on the event loop either).
    */
   write<T>(fn: () => T): T | typeof SQLITE_BUSY {
-    busyTimeout(this.#sqlite, 0);
-    // A busy lock is expected between workers: its SqliteError needs no stack trace (capturing
-    // one cost more than the retry).
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      this.#begin.run();
-    } catch (err) {
-      if (isBusy(err)) return SQLITE_BUSY;
-      throw err;
-    } finally {
-      Error.stackTraceLimit = stackTraceLimit;
-      busyTimeout(this.#sqlite, BUSY_TIMEOUT_MS);
-    }
+    if (!this.#tryBegin()) return SQLITE_BUSY;
     try {
       const result = fn();
       this.#commit.run();
@@ -139,18 +139,100 @@ export class SyncSqlite {
   }
 
   /**
-   * `write`, retried while another process holds the write lock: that holder is most likely
-   * another worker's synchronous transaction, done within microseconds, so each retry waits for
-   * the event loop's next turn (requests in between go on) rather than milliseconds. After
-   * WRITE_RETRIES turns, or once an async transaction has the connection, SQLITE_BUSY: the
-   * caller takes the async path, which waits with back-off up to BUSY_TIMEOUT_MS.
+   * `write` with group commit: every call made during one event-loop turn runs in the same
+   * BEGIN IMMEDIATE … COMMIT, at the end of that turn (setImmediate), each inside its own
+   * SAVEPOINT, so one that throws is undone alone and rejects alone. Under load the token
+   * endpoint's rotations and code claims of one turn then share one write lock, one
+   * busy-timeout switch and one commit, and the other workers' page caches are invalidated
+   * once per batch instead of once per write. Commit is still before any caller is answered.
+   *
+   * While another process holds the write lock (most likely another worker's batch, done
+   * within microseconds) the batch waits for the next turn, and calls made meanwhile join it;
+   * after WRITE_RETRIES turns, or once an async transaction has the connection, every call
+   * in it gets SQLITE_BUSY and takes the async Kysely path, which waits with back-off up to
+   * BUSY_TIMEOUT_MS.
    */
-  async writeSoon<T>(fn: () => T): Promise<T | typeof SQLITE_BUSY> {
-    for (let attempt = 0; ; attempt++) {
-      if (!this.idle) return SQLITE_BUSY;
-      const result = this.write(fn);
-      if (result !== SQLITE_BUSY || attempt === WRITE_RETRIES) return result;
-      await setImmediate();
+  writeSoon<T>(fn: () => T): Promise<T | typeof SQLITE_BUSY> {
+    if (!this.idle) return Promise.resolve(SQLITE_BUSY);
+    return new Promise<T | typeof SQLITE_BUSY>((resolve, reject) => {
+      this.#batch.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #batch: QueuedWrite[] = [];
+  #flushScheduled = false;
+  #busyTurns = 0;
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    const began = this.idle ? this.#tryBegin() : false;
+    if (!began) {
+      if (this.idle && this.#busyTurns < WRITE_RETRIES) {
+        this.#busyTurns++;
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+        return;
+      }
+      this.#batch = [];
+      this.#busyTurns = 0;
+      for (const write of batch) write.resolve(SQLITE_BUSY);
+      return;
+    }
+    this.#batch = [];
+    this.#busyTurns = 0;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      if (batch.length === 1) {
+        outcomes.push({ ok: true, value: (batch[0] as QueuedWrite).fn() });
+      } else {
+        for (const write of batch) {
+          this.#savepoint.run();
+          try {
+            outcomes.push({ ok: true, value: write.fn() });
+          } catch (error) {
+            this.#rollbackToSavepoint.run();
+            outcomes.push({ ok: false, error });
+          }
+          this.#releaseSavepoint.run();
+        }
+      }
+      this.#commit.run();
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error), or a lone write threw: nothing of the
+      // batch was written, and every caller hears so.
+      if (this.#sqlite.inTransaction) this.#rollback.run();
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) write.resolve(outcome.value);
+      else write.reject(outcome?.error);
+    });
+  }
+
+  /** BEGIN IMMEDIATE without waiting: false when another connection holds the write lock. */
+  #tryBegin(): boolean {
+    busyTimeout(this.#sqlite, 0);
+    // A busy lock is expected between workers: its SqliteError needs no stack trace (capturing
+    // one cost more than the retry).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      this.#begin.run();
+      return true;
+    } catch (err) {
+      if (isBusy(err)) return false;
+      throw err;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+      busyTimeout(this.#sqlite, BUSY_TIMEOUT_MS);
     }
   }
 
