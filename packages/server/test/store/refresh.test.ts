@@ -51,6 +51,7 @@ describeDialects('store: refresh token families', (dialect) => {
     expect(await find(token)).toEqual({
       hash: hashRefreshToken(token),
       standing: 'current',
+      confirmed: true,
       family: {
         id: familyId,
         userId: user.id,

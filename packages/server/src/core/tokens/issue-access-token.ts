@@ -113,13 +113,13 @@ export async function issueAccessToken(signer: Signer, input: AccessTokenInput):
  * 96-bit random token ids (16 base64url characters): RFC 7519 §4.1.7 asks for a "negligible
  * probability" of reuse, and a trillion tokens collide with probability about 10^-5, while
  * every byte counts in a header sent with each API call. Drawn from a pool refilled 256 ids at
- * a time: one CSPRNG call per 256 tokens instead of one per token.
+ * a time: one CSPRNG call per 256 tokens instead of one per token. ID tokens draw theirs here too.
  */
 const JTI_BYTES = 12;
 const pool = Buffer.alloc(JTI_BYTES * 256);
 let offset = pool.length;
 
-function newJti(): string {
+export function newJti(): string {
   if (offset === pool.length) {
     randomFillSync(pool);
     offset = 0;

@@ -2,6 +2,7 @@ import { TesseraError } from '../errors.js';
 import { EventBus } from '../events.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { Client, GrantType } from '../model.js';
+import { RefreshFamilyCache } from '../oauth/refresh/family-cache.js';
 import { DEFAULT_REFRESH_TOKEN_SETTINGS, type RefreshTokenSettings } from '../oauth/refresh/settings.js';
 import type { Clock, Store } from '../ports.js';
 import { verifyClientAssertion } from './client-assertion.js';
@@ -105,6 +106,7 @@ export class TokenService {
       accessTokenLifetimeMs: lifetime,
       ...(options.claimsBudget === undefined ? {} : { claimsBudget: options.claimsBudget }),
       refreshTokens: { ...DEFAULT_REFRESH_TOKEN_SETTINGS, ...options.refreshTokens },
+      refreshFamilies: new RefreshFamilyCache(),
     };
     this.rateLimit = { ...DEFAULT_TOKEN_RATE_LIMIT, ...options.rateLimit };
     for (const [name, value] of Object.entries(this.rateLimit)) {

@@ -3,9 +3,10 @@
  * authentication, signed by the key ring's active key exactly like access tokens (the header
  * `{ alg, typ: "JWT", kid }` is fixed by the signer), so the JWKS serves both.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { KeyAlgorithm, User } from '../../model.js';
 import type { GrantContext } from '../../tokens/grants/grant.js';
+import { newJti } from '../../tokens/issue-access-token.js';
 import { userClaims } from './claims.js';
 
 /** `typ` of ID tokens; different from RFC 9068's `at+jwt`, so neither passes for the other. */
@@ -39,8 +40,9 @@ export async function issueIdToken(
     exp: iat + ID_TOKEN_LIFETIME_S,
     iat,
     auth_time: Math.floor(input.authTime.getTime() / 1000),
-    // RFC 7519 §4.1.7; lets a client or a log tell two ID tokens apart.
-    jti: randomBytes(12).toString('base64url'),
+    // RFC 7519 §4.1.7; lets a client or a log tell two ID tokens apart. From the pooled CSPRNG
+    // draw of access-token ids: a randomBytes call per token cost ~7 µs of a rotation.
+    jti: newJti(),
     nonce: input.nonce,
     at_hash: input.accessToken === undefined ? undefined : tokenHash(input.accessToken, signer.alg),
     sid: input.sessionId,

@@ -22,7 +22,10 @@ import type { RefreshFamily } from './ports.js';
 import type { RefreshTokenSettings } from './settings.js';
 import { type PresentedRefreshToken, type RefreshTokenStanding, standingIn } from './tokens.js';
 
-export type RotationOutcome = 'rotated' | 'reused' | 'revoked';
+/** What a rotation did; when it rotated, the family as it wrote it. */
+export type RotationOutcome =
+  | { outcome: 'rotated'; family: RefreshFamily }
+  | { outcome: 'reused' | 'revoked' };
 
 /**
  * Whether presenting a token that is no longer current is the lost-response retry the grace
@@ -70,19 +73,20 @@ export async function rotateRefreshToken(
 ): Promise<RotationOutcome> {
   const { family, hash } = presented;
   if (presented.standing === 'current') {
+    const now = core.clock.now();
     const moved = await core.store.rotateRefreshToken({
       familyId: family.id,
       expectedCurrentHash: hash,
       parentHash: hash,
       newHash,
-      now: core.clock.now(),
+      now,
     });
-    if (moved) return 'rotated';
+    if (moved) return rotated(family, hash, newHash, now);
     // Lost a race with another use of the same token (or a revocation): decide below.
   }
-  return commit(core, async (tx, now) => {
+  return commit<RotationOutcome>(core, async (tx, now) => {
     const fresh = await tx.getRefreshFamily(family.id);
-    if (!fresh || fresh.revokedAt !== null) return { result: 'revoked', changes: [] };
+    if (!fresh || fresh.revokedAt !== null) return { result: { outcome: 'revoked' }, changes: [] };
     if (isGraceRetry(standingIn(fresh, hash), fresh, settings, now)) {
       const moved = await tx.rotateRefreshToken({
         familyId: family.id,
@@ -91,12 +95,17 @@ export async function rotateRefreshToken(
         newHash,
         now,
       });
-      if (moved) return { result: 'rotated', changes: [] };
+      if (moved) return { result: rotated(fresh, hash, newHash, now), changes: [] };
     }
     await tx.revokeRefreshFamilies([family.id], now, 'reuse');
-    return { result: 'reused', changes: [reuseAudit(fresh, client, now)] };
+    return { result: { outcome: 'reused' }, changes: [reuseAudit(fresh, client, now)] };
   });
 }
+
+const rotated = (family: RefreshFamily, parentHash: string, newHash: string, now: Date): RotationOutcome => ({
+  outcome: 'rotated',
+  family: { ...family, currentHash: newHash, previousHash: parentHash, rotatedAt: now },
+});
 
 /** Revokes a family for reuse, audited, unless it is gone or already revoked. */
 async function revokeForReuse(

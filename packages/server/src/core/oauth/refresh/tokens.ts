@@ -18,6 +18,7 @@
 import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from '../../ids.js';
 import type { Tx } from '../../ports.js';
+import type { RefreshFamilyCache } from './family-cache.js';
 import type { RefreshFamily, RefreshQueries } from './ports.js';
 
 export const REFRESH_TOKEN_PREFIX = 'tsr_';
@@ -97,19 +98,32 @@ export interface PresentedRefreshToken {
   hash: string;
   standing: RefreshTokenStanding;
   family: RefreshFamily;
+  /**
+   * Whether `family` was read from the store just now (true), or is this process's memory of
+   * its own last rotation of it (false; only for a `current` token): see family-cache.ts for
+   * what such a family may and may not decide.
+   */
+  confirmed: boolean;
 }
 
-/** Looks a presented token up by the family it names; undefined when not a token or no such family. */
+/**
+ * Looks a presented token up by the family it names; undefined when not a token or no such
+ * family. With `cache`, a token that is current in the family as this process last wrote it is
+ * answered from there (unconfirmed).
+ */
 export async function presentRefreshToken(
   store: Pick<RefreshQueries, 'getRefreshFamily'>,
   token: string,
+  cache?: Pick<RefreshFamilyCache, 'current'>,
 ): Promise<PresentedRefreshToken | undefined> {
   const familyId = refreshTokenFamilyId(token);
   if (familyId === undefined) return undefined;
+  const hash = hashRefreshToken(token);
+  const remembered = cache?.current(familyId, hash);
+  if (remembered) return { hash, standing: 'current', family: remembered, confirmed: false };
   const family = await store.getRefreshFamily(familyId);
   if (!family) return undefined;
-  const hash = hashRefreshToken(token);
-  return { hash, standing: standingIn(family, hash), family };
+  return { hash, standing: standingIn(family, hash), family, confirmed: true };
 }
 
 /** `standing` of a token hash in a family as it is now (after a re-read, say). */

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../../context.js';
 import type { KeyRing } from '../../keys/keyring.js';
 import type { Client } from '../../model.js';
+import type { RefreshFamilyCache } from '../../oauth/refresh/family-cache.js';
 import type { RefreshTokenSettings } from '../../oauth/refresh/settings.js';
 import type { Clock, Store } from '../../ports.js';
 import type { ClientDirectory } from '../directory.js';
@@ -22,6 +23,8 @@ export interface GrantContext {
   claimsBudget?: number;
   /** Refresh-token lifetimes and reuse grace (default DEFAULT_REFRESH_TOKEN_SETTINGS). */
   refreshTokens?: RefreshTokenSettings;
+  /** The families this process rotated last (oauth/refresh/family-cache.ts); none: always read. */
+  refreshFamilies?: RefreshFamilyCache;
   /**
    * Reads a presented access token as introspection does (active now, current rights); token
    * exchange needs it. Attached by the introspection endpoint once it follows the event log.

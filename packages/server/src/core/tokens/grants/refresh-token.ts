@@ -1,9 +1,18 @@
 import { TesseraError } from '../../errors.js';
+import type { Client } from '../../model.js';
 import { issueIdToken } from '../../oauth/oidc/id-token.js';
 import { rotateRefreshToken, screenStaleToken } from '../../oauth/refresh/rotate.js';
 import { narrowRefreshScope, stillHeld } from '../../oauth/refresh/scope.js';
-import { DEFAULT_REFRESH_TOKEN_SETTINGS, refreshTokenExpiry } from '../../oauth/refresh/settings.js';
-import { mintRefreshToken, presentRefreshToken } from '../../oauth/refresh/tokens.js';
+import {
+  DEFAULT_REFRESH_TOKEN_SETTINGS,
+  type RefreshTokenSettings,
+  refreshTokenExpiry,
+} from '../../oauth/refresh/settings.js';
+import {
+  mintRefreshToken,
+  type PresentedRefreshToken,
+  presentRefreshToken,
+} from '../../oauth/refresh/tokens.js';
 import { joinScope, splitScope } from '../../oauth/scopes.js';
 import { single } from '../params.js';
 import { narrowToScope, permissionsInNamespace } from '../scope.js';
@@ -28,19 +37,17 @@ export const refreshToken: Grant = async (ctx, client, params) => {
       'the request is missing a required parameter: refresh_token',
     );
   }
-  const token = await presentRefreshToken(ctx.store, presented);
-  if (!token) throw invalidGrant('the refresh token is invalid');
-  const { family } = token;
-  // RFC 6749 §10.4: "the authorization server MUST … ensure that the refresh token was issued to the authenticated client".
-  if (family.clientId !== client.clientId)
-    throw invalidGrant('the refresh token was issued to another client');
-  if (family.revokedAt !== null) throw invalidGrant('the refresh token was revoked');
   const now = ctx.clock.now();
-  if (now.getTime() >= family.createdAt.getTime() + settings.lifetimeMs)
-    throw invalidGrant('the refresh token has expired');
-  // A replaced token is checked for reuse whatever its idle age; the current one must be fresh.
-  if (token.standing === 'current' && now >= refreshTokenExpiry(settings, family))
-    throw invalidGrant('the refresh token has expired');
+  let token = await presentRefreshToken(ctx.store, presented, ctx.refreshFamilies);
+  let refusal = token && refusalOf(token, client, settings, now);
+  // A family remembered by this process may be stale: a refusal is given only on the store's row.
+  if (token && refusal && !token.confirmed) {
+    token = await presentRefreshToken(ctx.store, presented);
+    refusal = token && refusalOf(token, client, settings, now);
+  }
+  if (!token) throw invalidGrant('the refresh token is invalid');
+  if (refusal) throw refusal;
+  const { family } = token;
 
   // A copy of a replaced token: reuse is decided first, before any other check could refuse it
   // without consequence.
@@ -71,7 +78,7 @@ export const refreshToken: Grant = async (ctx, client, params) => {
   // what the grace window covers.
   if (permissionScope !== undefined) narrowToScope(held, permissionScope);
   const next = mintRefreshToken(family.id);
-  const [minted, outcome] = await Promise.all([
+  const [minted, rotation] = await Promise.all([
     issueUserAccessToken(
       ctx,
       { userAccess: async () => access },
@@ -79,8 +86,12 @@ export const refreshToken: Grant = async (ctx, client, params) => {
     ),
     rotateRefreshToken(ctx.core, token, next.hash, settings, client),
   ]);
-  if (outcome === 'reused') throw reusedError();
-  if (outcome === 'revoked') throw invalidGrant('the refresh token was revoked');
+  if (rotation.outcome !== 'rotated') {
+    ctx.refreshFamilies?.forget(family.id);
+    if (rotation.outcome === 'reused') throw reusedError();
+    throw invalidGrant('the refresh token was revoked');
+  }
+  ctx.refreshFamilies?.remember(rotation.family);
 
   const idToken = scope.protocol.includes('openid')
     ? await issueIdToken(ctx, {
@@ -105,6 +116,26 @@ export const refreshToken: Grant = async (ctx, client, params) => {
     },
   };
 };
+
+/** Why a presented token is refused before anything else is looked at; undefined when it is not. */
+function refusalOf(
+  token: PresentedRefreshToken,
+  client: Client,
+  settings: RefreshTokenSettings,
+  now: Date,
+): TesseraError | undefined {
+  const { family } = token;
+  // RFC 6749 §10.4: "the authorization server MUST … ensure that the refresh token was issued to the authenticated client".
+  if (family.clientId !== client.clientId)
+    return invalidGrant('the refresh token was issued to another client');
+  if (family.revokedAt !== null) return invalidGrant('the refresh token was revoked');
+  if (now.getTime() >= family.createdAt.getTime() + settings.lifetimeMs)
+    return invalidGrant('the refresh token has expired');
+  // A replaced token is checked for reuse whatever its idle age; the current one must be fresh.
+  if (token.standing === 'current' && now >= refreshTokenExpiry(settings, family))
+    return invalidGrant('the refresh token has expired');
+  return undefined;
+}
 
 async function readUser(store: GrantContext['store'], userId: string) {
   const user = await store.getUser(userId);
