@@ -236,6 +236,29 @@ describeDialects('migration 0007 (refresh tokens name their family)', (dialect) 
     const store = await openStore(options);
     cleanups.unshift(() => store.close());
     await store.migrate();
+    // Only the indexes some query uses are left on refresh_families (besides its primary key).
+    const check =
+      dialect === 'sqlite'
+        ? openSqlite(options.sqlitePath as string)
+        : await openPostgres(TEST_DATABASE_URL, options.postgresSchema as string);
+    cleanups.unshift(() => check.destroy());
+    const indexes =
+      dialect === 'sqlite'
+        ? (
+            await sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index' and tbl_name = 'refresh_families' and name not like 'sqlite_autoindex%'`.execute(
+              check,
+            )
+          ).rows
+        : (
+            await sql<{
+              name: string;
+            }>`select indexname as name from pg_indexes where tablename = 'refresh_families' and schemaname = current_schema() and indexname not like '%_pkey'`.execute(
+              check,
+            )
+          ).rows;
+    expect(indexes.map((r) => r.name)).toEqual(['refresh_families_user_idx']);
     const live = await store.getRefreshFamily('0192a3b4-c5d6-7e8f-9a0b-000000000001');
     expect(live).toMatchObject({ revokedReason: 'token_format', previousHash: null });
     expect(live?.revokedAt).not.toBeNull();

@@ -5,6 +5,10 @@
  * writes one row instead of a row and two index entries (the token endpoint's hottest write;
  * docs/benchmarks.md).
  *
+ * Two indexes of 0005 go too, each one more B-tree written by every sign-in and read by no
+ * query: `client_id` (nothing looks families up by client) and `created_at` (pruning asks for
+ * `created_at < x OR revoked_at < y`, which neither dialect answers from it; it scans).
+ *
  * Tokens issued before this migration have the old shape (no family id) and can no longer be
  * presented: their families are revoked here, with the reason `token_format`, so that nothing
  * looks live that cannot be used. Their clients sign the user in again.
@@ -20,6 +24,8 @@ export function refreshFamiliesOnly(): Migration {
         db,
       );
       await db.schema.dropTable('refresh_tokens').execute();
+      await db.schema.dropIndex('refresh_families_client_idx').execute();
+      await db.schema.dropIndex('refresh_families_created_idx').execute();
     },
   };
 }
