@@ -20,7 +20,7 @@ const DEFAULT_CONNECTIONS = 10;
  * Codes per second of measurement: above what either server redeems here (Tessera went past
  * 2,500/s, which ran its pool dry before the end of each run).
  */
-const CODES_PER_SECOND = 6_000;
+const CODES_PER_SECOND = 10_000;
 const VERIFIER = 'bench-verifier-0123456789-0123456789-0123456789';
 
 interface Target {

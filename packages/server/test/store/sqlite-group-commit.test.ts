@@ -3,6 +3,7 @@
  * the writes of one event-loop turn share one transaction, each undone alone when it throws,
  * committed before any caller hears back; a write lock held by another connection is waited
  * for turn by turn, and an async transaction on the same connection sends callers elsewhere.
+ * Reads of one turn (SyncSqlite.readSoon) go together, before the turn's writes.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, SQLITE_BUSY, type SyncSqlite, syncSqlite } from '../../src/store/dialects/sqlite.js';
 import type { Database } from '../../src/store/schema.js';
 
-describe('SQLite group commit (SyncSqlite.writeSoon)', () => {
+describe('SQLite group commit (SyncSqlite.writeSoon, readSoon)', () => {
   let dir: string;
   let db: Kysely<Database>;
   let fast: SyncSqlite;
@@ -122,5 +123,48 @@ describe('SQLite group commit (SyncSqlite.writeSoon)', () => {
     release();
     await expect(tx).rejects.toThrow('roll back');
     expect(rows()).toEqual([]);
+  });
+
+  const read = (k: string) => () => fast.get('select v from t where k = ?', [k])?.v;
+
+  it("answers a turn's reads before its writes: a read sees committed rows only", async () => {
+    await fast.writeSoon(insert('a', 1));
+    const [before, written, stillBefore] = await Promise.all([
+      fast.readSoon(read('b')),
+      fast.writeSoon(insert('b', 2)),
+      fast.readSoon(read('b')),
+    ]);
+    expect([before, written, stillBefore]).toEqual([undefined, 1, undefined]);
+    expect(await fast.readSoon(read('b'))).toBe(2);
+    expect(await Promise.all([fast.readSoon(read('a')), fast.readSoon(read('b'))])).toEqual([1, 2]);
+  });
+
+  it('reads at once while another connection holds the write lock; writes of the turn wait', async () => {
+    await fast.writeSoon(insert('a', 1));
+    other.prepare('begin immediate').run();
+    other.prepare("insert into t (k, v) values ('z', 26)").run();
+    const write = fast.writeSoon(insert('b', 2));
+    let written = false;
+    void write.then(() => {
+      written = true;
+    });
+    // Uncommitted rows of the lock holder are not seen; committed ones are.
+    expect(await Promise.all([fast.readSoon(read('a')), fast.readSoon(read('z'))])).toEqual([1, undefined]);
+    expect(written).toBe(false);
+    other.prepare('commit').run();
+    expect(await write).toBe(1);
+    expect(await fast.readSoon(read('z'))).toBe(26);
+  });
+
+  it('rejects a read that throws, alone', async () => {
+    await fast.writeSoon(insert('a', 1));
+    const [bad, good, write] = await Promise.allSettled([
+      fast.readSoon(() => fast.get('select nope from t', [])),
+      fast.readSoon(read('a')),
+      fast.writeSoon(insert('b', 2)),
+    ]);
+    expect(bad.status).toBe('rejected');
+    expect(good).toEqual({ status: 'fulfilled', value: 1 });
+    expect(write).toEqual({ status: 'fulfilled', value: 1 });
   });
 });

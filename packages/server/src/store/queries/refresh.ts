@@ -96,13 +96,12 @@ export function refreshQueries(db: Db, dialect: StoreDialect): RefreshQueries {
     },
 
     async getRefreshFamily(id) {
-      let row: RefreshFamiliesTable | undefined;
       if (fast?.idle) {
         const q = findFamily.compile(db, dialect, { id });
-        row = fast.get(q.sql, q.params) as RefreshFamiliesTable | undefined;
-      } else {
-        row = (await findFamily.execute(db, dialect, { id })).rows[0] as RefreshFamiliesTable | undefined;
+        const row = await fast.readSoon(() => fast.get(q.sql, q.params) as RefreshFamiliesTable | undefined);
+        if (row !== SQLITE_BUSY) return row && familyOf(row);
       }
+      const row = (await findFamily.execute(db, dialect, { id })).rows[0] as RefreshFamiliesTable | undefined;
       return row && familyOf(row);
     },
 
