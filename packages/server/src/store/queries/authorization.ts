@@ -77,7 +77,9 @@ export function authorizationQueries(db: Db, dialect: StoreDialect): Authorizati
     async getAuthorizationCode(codeHash) {
       if (fast?.idle) {
         const text = selectCode.text(db, dialect);
-        const row = await fast.readSoon(() => fast.get(text, [codeHash]) as AuthorizationCodesTable | undefined);
+        const row = await fast.readSoon(
+          () => fast.get(text, [codeHash]) as AuthorizationCodesTable | undefined,
+        );
         if (row !== SQLITE_BUSY) return row && fromCodeRow(row);
       }
       const row = (await selectCode(db, dialect, [codeHash])).rows[0] as AuthorizationCodesTable | undefined;
