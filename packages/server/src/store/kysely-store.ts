@@ -3,10 +3,10 @@
  * migrations. The same code serves SQLite and PostgreSQL; `open.ts` picks the dialect.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type Kysely, Migrator, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { TesseraError } from '../core/errors.js';
 import type { Queries, Store } from '../core/ports.js';
-import { StaticMigrationProvider } from './migrations/index.js';
+import { migratorFor } from './migrations/index.js';
 import { queries } from './queries/index.js';
 import type { Database, StoreDialect } from './schema.js';
 
@@ -45,17 +45,7 @@ export function createKyselyStore(
     },
 
     async migrate() {
-      // Kysely finds its bookkeeping tables by name in any schema; pin them to ours so that
-      // several schemas of one PostgreSQL database (tests, tenants) do not see each other's.
-      const schema =
-        dialect === 'postgres'
-          ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-          : undefined;
-      const migrator = new Migrator({
-        db,
-        provider: new StaticMigrationProvider(dialect),
-        ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-      });
+      const migrator = await migratorFor(db as Kysely<unknown>, dialect);
       const { error, results } = await migrator.migrateToLatest();
       if (error !== undefined) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName;

@@ -3,12 +3,7 @@
  * rotate (compare-and-set on the family row), revoke; and migration 0007 retiring the families
  * of old-shape tokens.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Kysely, Migrator, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import {
   hashRefreshToken,
@@ -17,12 +12,9 @@ import {
   refreshTokenFamilyId,
   revokeRefreshFamilies,
 } from '../../src/core/oauth/refresh/tokens.js';
-import { openPostgres } from '../../src/store/dialects/postgres.js';
-import { openSqlite } from '../../src/store/dialects/sqlite.js';
-import { StaticMigrationProvider } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open.js';
-import type { Database } from '../../src/store/schema.js';
-import { describeDialects, TEST_DATABASE_URL, useTestStore } from '../support/stores.js';
+import { migratedTo } from '../support/migrated-to.js';
+import { describeDialects, useTestStore } from '../support/stores.js';
 import { at, makeUser } from './fixtures.js';
 
 describeDialects('store: refresh token families', (dialect) => {
@@ -186,34 +178,9 @@ afterEach(async () => {
 
 describeDialects('migration 0007 (refresh tokens name their family)', (dialect) => {
   it('revokes the families whose tokens had the old shape, and keeps revoked ones as they were', async () => {
-    let db: Kysely<Database>;
-    let options: Parameters<typeof openStore>[0];
-    if (dialect === 'sqlite') {
-      const dir = await mkdtemp(join(tmpdir(), 'tessera-0007-'));
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      options = { sqlitePath: join(dir, 'tessera.db') };
-      db = openSqlite(options.sqlitePath as string);
-    } else {
-      const postgresSchema = `test_0007_${randomBytes(6).toString('hex')}`;
-      cleanups.push(async () => {
-        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await client.connect();
-        await client.query(`drop schema if exists "${postgresSchema}" cascade`);
-        await client.end();
-      });
-      options = { databaseUrl: TEST_DATABASE_URL, postgresSchema };
-      db = await openPostgres(TEST_DATABASE_URL, postgresSchema);
-    }
-    const schema =
-      dialect === 'postgres'
-        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-        : undefined;
-    const migrator = new Migrator({
-      db,
-      provider: new StaticMigrationProvider(dialect),
-      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-    });
-    expect((await migrator.migrateTo('0006_device')).error).toBeUndefined();
+    const before = await migratedTo(dialect, '0006_device');
+    cleanups.push(before.cleanup);
+    const { db, options } = before;
     const user = makeUser();
     await sql`insert into users (id, user_name, user_name_lower, name, emails, active, aver, version, created_at, updated_at)
       values (${user.id}, ${user.userName}, ${user.userName.toLowerCase()}, ${'{}'}, ${'[]'}, ${1}, ${1}, ${1}, ${0}, ${0})`.execute(
@@ -234,14 +201,10 @@ describeDialects('migration 0007 (refresh tokens name their family)', (dialect) 
     await db.destroy();
 
     const store = await openStore(options);
-    cleanups.unshift(() => store.close());
+    cleanups.push(() => store.close());
     await store.migrate();
     // Only the indexes some query uses are left on refresh_families (besides its primary key).
-    const check =
-      dialect === 'sqlite'
-        ? openSqlite(options.sqlitePath as string)
-        : await openPostgres(TEST_DATABASE_URL, options.postgresSchema as string);
-    cleanups.unshift(() => check.destroy());
+    const check = await before.reopen();
     const indexes =
       dialect === 'sqlite'
         ? (

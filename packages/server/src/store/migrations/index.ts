@@ -3,7 +3,7 @@
  * `dist/` runs them without knowing where its source files are. Kysely applies them in
  * name order; names never change once released.
  */
-import type { Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { StoreDialect } from '../schema.js';
 import { initial } from './0001-initial.js';
 import { scim } from './0002-scim.js';
@@ -35,4 +35,21 @@ export class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations(this.#dialect);
   }
+}
+
+/**
+ * Kysely's migrator for this database. Kysely finds its bookkeeping tables by name in any
+ * schema; they are pinned to the connection's current schema, so that several schemas of one
+ * PostgreSQL database (tests, tenants) do not see each other's.
+ */
+export async function migratorFor(db: Kysely<unknown>, dialect: StoreDialect): Promise<Migrator> {
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
 }
