@@ -167,4 +167,22 @@ describe('SQLite group commit (SyncSqlite.writeSoon, readSoon)', () => {
     expect(good).toEqual({ status: 'fulfilled', value: 1 });
     expect(write).toEqual({ status: 'fulfilled', value: 1 });
   });
+
+  it('rejects every write of a batch whose COMMIT fails, and keeps serving', async () => {
+    // A deferred foreign-key violation is reported by COMMIT, not by the statement.
+    await sql`create table child (k text not null references t(k))`.execute(db);
+    await fast.writeSoon(() => fast.run('pragma defer_foreign_keys = on', []));
+    const [orphan, fine] = await Promise.allSettled([
+      fast.writeSoon(() => {
+        fast.run('pragma defer_foreign_keys = on', []);
+        return fast.run("insert into child (k) values ('nobody')", []);
+      }),
+      fast.writeSoon(insert('a', 1)),
+    ]);
+    expect(orphan.status).toBe('rejected');
+    expect(fine.status).toBe('rejected');
+    expect(rows()).toEqual([]);
+    expect(await fast.writeSoon(insert('b', 2))).toBe(1);
+    expect(rows()).toEqual([{ k: 'b', v: 2 }]);
+  });
 });

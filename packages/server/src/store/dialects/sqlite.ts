@@ -154,25 +154,7 @@ export class SyncSqlite {
   }
 
   /**
-   * Runs `fn` in one BEGIN IMMEDIATE … COMMIT, synchronously; rolled back if it throws.
-   * SQLITE_BUSY when another process holds the write lock: the caller then takes the async
-   * Kysely path, which waits for the lock without blocking the event loop (this one does not
-   * wait at all, so it never sleeps on the event loop either).
-   */
-  write<T>(fn: () => T): T | typeof SQLITE_BUSY {
-    if (!this.#tryBegin()) return SQLITE_BUSY;
-    try {
-      const result = fn();
-      this.#commit.run();
-      return result;
-    } catch (err) {
-      if (this.#sqlite.inTransaction) this.#rollback.run();
-      throw err;
-    }
-  }
-
-  /**
-   * `write` with group commit: every call made during one event-loop turn runs in the same
+   * A write with group commit: every call made during one event-loop turn runs in the same
    * BEGIN IMMEDIATE … COMMIT, at the end of that turn (setImmediate), each inside its own
    * SAVEPOINT, so one that throws is undone alone and rejects alone. Under load the token
    * endpoint's rotations and code claims of one turn then share one write lock, one
@@ -222,6 +204,26 @@ export class SyncSqlite {
     const reads = this.#reads;
     const writes = this.#writes;
     this.#reads = [];
+    try {
+      this.#runBatch(reads, writes);
+    } catch (error) {
+      // BEGIN, or COMMIT of a read transaction, failed (an I/O error, say): no caller may be left
+      // waiting, and nothing may escape into the event loop (it would end the process).
+      try {
+        if (this.#sqlite.open && this.#sqlite.inTransaction) this.#rollback.run();
+      } catch {
+        // Rolled back by SQLite itself already, or the connection is gone: nothing to undo here.
+      }
+      if (this.#writes === writes) {
+        this.#writes = [];
+        this.#busyTurns = 0;
+      }
+      for (const queued of [...reads, ...writes]) queued.reject(error);
+    }
+  }
+
+  /** One flush: a settled call is never settled again (a promise ignores a second answer). */
+  #runBatch(reads: Queued[], writes: Queued[]): void {
     if (!this.idle) {
       this.#writes = [];
       this.#busyTurns = 0;
