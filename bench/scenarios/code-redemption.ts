@@ -12,17 +12,9 @@
 import { startUserGrantsAnchor } from '../anchors/oidc-provider-user-grants.ts';
 import type { RunOptions, Scenario, Session, Subject } from '../lib/scenario.ts';
 import { startTessera } from '../lib/tessera.ts';
-import { assertChainOk, runChainLoad, sampleOf } from './refresh-load.ts';
+import { assertChainOk, CHAIN_CONNECTIONS, chainMetrics, runChainLoad, sampleOf } from './refresh-load.ts';
 import { REDIRECT_URI, seedTessera } from './refresh-seed.ts';
 
-/**
- * Enough concurrent clients to saturate every subject: oidc-provider (one thread) is saturated
- * by 10 and answers the same at 24 (2,336 vs 2,285 rotations/s, 1,863 vs 1,891 redemptions/s);
- * Tessera's two workers were not (server CPU ~165 %, each worker idle part of the time while
- * its requests waited for their turn's batched write), and answered ~25 % more at 24. The
- * 10-connection figures stay in docs/benchmarks.md (`--connections 10`).
- */
-const DEFAULT_CONNECTIONS = 24;
 /**
  * Codes per second of measurement: above what either server redeems here (Tessera went past
  * 2,500/s, which ran its pool dry before the end of each run).
@@ -39,7 +31,7 @@ interface Target {
 }
 
 async function session(name: string, target: Target, options: RunOptions): Promise<Session> {
-  const connections = options.connections ?? DEFAULT_CONNECTIONS;
+  const connections = options.connections ?? CHAIN_CONNECTIONS;
   const body =
     `grant_type=authorization_code&client_id=${encodeURIComponent(target.clientId)}&code={value}` +
     `&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_verifier=${VERIFIER}`;
@@ -122,13 +114,7 @@ export const codeRedemption: Scenario = {
     'authorization_code redemptions per second over HTTP (public client, PKCE S256, access + ID + refresh token); ' +
     'anchor: oidc-provider 9 with the same settings and its in-memory adapter.',
   metrics: [
-    { key: 'perSec', label: 'redemptions/s', unit: 'ops/s', better: 'higher' },
-    { key: 'perCpuSec', label: 'redemptions per CPU-second', unit: 'ops/s', better: 'higher' },
-    { key: 'latencyP50Ms', label: 'latency p50 (ms)', unit: 'ms', better: 'lower' },
-    { key: 'latencyP99Ms', label: 'latency p99 (ms)', unit: 'ms', better: 'lower' },
-    { key: 'serverCpuPercent', label: 'server CPU (%)', unit: '%', better: 'lower' },
-    { key: 'loadCpuPercent', label: 'load generator CPU (%)', unit: '%', better: 'lower' },
-    { key: 'otherCpuPercent', label: 'other CPU (%)', unit: '%', better: 'lower', noisyAbove: 20 },
+    ...chainMetrics('redemptions'),
     { key: 'poolExhausted', label: 'code pool ran dry (runs)', unit: 'ops/s', better: 'lower' },
   ],
   headline: 'perSec',

@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CpuShares } from '../lib/load.ts';
+import type { Metric } from '../lib/scenario.ts';
 
 export interface ChainLoadRequest {
   readonly mode: 'refresh' | 'code';
@@ -55,6 +56,29 @@ export function assertChainOk(result: ChainLoadResult, what: string): void {
   throw new Error(
     `${what}: ${result.ok} ok; failed with ${result.failures.join('; ') || 'no responses'} — measurement rejected`,
   );
+}
+
+/**
+ * The chained scenarios' default load: enough concurrent clients to saturate every subject.
+ * oidc-provider (one thread) is saturated by 10 and answers the same at 24 (2,336 vs 2,285
+ * rotations/s, 1,863 vs 1,891 redemptions/s); Tessera's two workers were not (server CPU
+ * ~165 %, each worker idle part of the time while its requests waited for their turn's batched
+ * write), and answered ~25 % more at 24. The 10-connection figures stay in docs/benchmarks.md
+ * (`--connections 10`).
+ */
+export const CHAIN_CONNECTIONS = 24;
+
+/** The metrics `sampleOf` reports, for operations called `noun` ('rotations', say). */
+export function chainMetrics(noun: string): Metric[] {
+  return [
+    { key: 'perSec', label: `${noun}/s`, unit: 'ops/s', better: 'higher' },
+    { key: 'perCpuSec', label: `${noun} per CPU-second`, unit: 'ops/s', better: 'higher' },
+    { key: 'latencyP50Ms', label: 'latency p50 (ms)', unit: 'ms', better: 'lower' },
+    { key: 'latencyP99Ms', label: 'latency p99 (ms)', unit: 'ms', better: 'lower' },
+    { key: 'serverCpuPercent', label: 'server CPU (%)', unit: '%', better: 'lower' },
+    { key: 'loadCpuPercent', label: 'load generator CPU (%)', unit: '%', better: 'lower' },
+    { key: 'otherCpuPercent', label: 'other CPU (%)', unit: '%', better: 'lower', noisyAbove: 20 },
+  ];
 }
 
 /** The sample every token-lifecycle scenario reports from one chained run. */

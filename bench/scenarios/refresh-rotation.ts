@@ -12,17 +12,8 @@
 import { startUserGrantsAnchor, type UserGrantsAnchor } from '../anchors/oidc-provider-user-grants.ts';
 import type { RunOptions, Scenario, Session, Subject } from '../lib/scenario.ts';
 import { startTessera } from '../lib/tessera.ts';
-import { assertChainOk, runChainLoad, sampleOf } from './refresh-load.ts';
+import { assertChainOk, CHAIN_CONNECTIONS, chainMetrics, runChainLoad, sampleOf } from './refresh-load.ts';
 import { seedTessera } from './refresh-seed.ts';
-
-/**
- * Enough concurrent clients to saturate every subject: oidc-provider (one thread) is saturated
- * by 10 and answers the same at 24 (2,336 vs 2,285 rotations/s, 1,863 vs 1,891 redemptions/s);
- * Tessera's two workers were not (server CPU ~165 %, each worker idle part of the time while
- * its requests waited for their turn's batched write), and answered ~25 % more at 24. The
- * 10-connection figures stay in docs/benchmarks.md (`--connections 10`).
- */
-const DEFAULT_CONNECTIONS = 24;
 
 interface Target {
   readonly tokenUrl: string;
@@ -33,7 +24,7 @@ interface Target {
 }
 
 async function session(name: string, target: Target, options: RunOptions): Promise<Session> {
-  const connections = options.connections ?? DEFAULT_CONNECTIONS;
+  const connections = options.connections ?? CHAIN_CONNECTIONS;
   const body = `grant_type=refresh_token&client_id=${encodeURIComponent(target.clientId)}&refresh_token={value}`;
   try {
     // One request by hand: the response must carry all three tokens.
@@ -115,15 +106,7 @@ export const refreshRotation: Scenario = {
   description:
     'refresh_token rotations per second over HTTP (public client, rotation on every use, access + ID + new refresh token); ' +
     'anchor: oidc-provider 9 with the same settings and its in-memory adapter.',
-  metrics: [
-    { key: 'perSec', label: 'rotations/s', unit: 'ops/s', better: 'higher' },
-    { key: 'perCpuSec', label: 'rotations per CPU-second', unit: 'ops/s', better: 'higher' },
-    { key: 'latencyP50Ms', label: 'latency p50 (ms)', unit: 'ms', better: 'lower' },
-    { key: 'latencyP99Ms', label: 'latency p99 (ms)', unit: 'ms', better: 'lower' },
-    { key: 'serverCpuPercent', label: 'server CPU (%)', unit: '%', better: 'lower' },
-    { key: 'loadCpuPercent', label: 'load generator CPU (%)', unit: '%', better: 'lower' },
-    { key: 'otherCpuPercent', label: 'other CPU (%)', unit: '%', better: 'lower', noisyAbove: 20 },
-  ],
+  metrics: chainMetrics('rotations'),
   headline: 'perSec',
   compared: ['perCpuSec'],
   subjects: [
