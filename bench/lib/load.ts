@@ -41,7 +41,7 @@ export interface LoadResult {
   readonly cpu: CpuShares;
 }
 
-type WorkerReply = { ok: true; result: LoadResult } | { ok: false; error: string };
+type WorkerReply<Result> = { ok: true; result: Result } | { ok: false; error: string };
 
 const worker = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -50,10 +50,18 @@ const worker = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
  * carries over) and returns its counts. Does not judge them: see `assertAllOk`.
  */
 export function runLoad(request: LoadRequest): Promise<LoadResult> {
+  return runLoadWorker(worker, request);
+}
+
+/**
+ * Forks a load-generator entry (`workerPath`), sends it `request` over IPC and resolves with the
+ * result it sends back ({ ok, result } or { ok: false, error }) before it exits.
+ */
+export function runLoadWorker<Request, Result>(workerPath: string, request: Request): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let reply: WorkerReply | undefined;
-    child.once('message', (message: WorkerReply) => {
+    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply: WorkerReply<Result> | undefined;
+    child.once('message', (message: WorkerReply<Result>) => {
       reply = message;
     });
     child.once('error', reject);
@@ -62,7 +70,7 @@ export function runLoad(request: LoadRequest): Promise<LoadResult> {
       else if (reply) reject(new Error(`load generator failed: ${reply.error}`));
       else reject(new Error(`load generator exited (${signal ?? `code ${code}`}) without a result`));
     });
-    child.send(request);
+    child.send(request as object);
   });
 }
 

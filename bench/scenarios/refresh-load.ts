@@ -1,10 +1,9 @@
 // The chained load generator for token requests that each consume what they present: refresh
 // rotation (each connection follows its own chain of refresh tokens) and code redemption (each
 // request takes the next single-use code from a pool). Runs ./refresh-load-worker.ts in a
-// separate process, like lib/load.ts does for autocannon.
-import { fork } from 'node:child_process';
+// separate process (lib/load.ts runLoadWorker), as lib/load.ts does for autocannon.
 import { fileURLToPath } from 'node:url';
-import type { CpuShares } from '../lib/load.ts';
+import { type CpuShares, runLoadWorker } from '../lib/load.ts';
 import type { Metric } from '../lib/scenario.ts';
 
 export interface ChainLoadRequest {
@@ -34,20 +33,7 @@ export interface ChainLoadResult {
 const worker = fileURLToPath(new URL('./refresh-load-worker.ts', import.meta.url));
 
 export function runChainLoad(task: ChainLoadRequest): Promise<ChainLoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let reply: { ok: true; result: ChainLoadResult } | { ok: false; error: string } | undefined;
-    child.once('message', (message: typeof reply) => {
-      reply = message;
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (reply?.ok) resolve(reply.result);
-      else if (reply) reject(new Error(`load generator failed: ${reply.error}`));
-      else reject(new Error(`load generator exited (${signal ?? `code ${code}`}) without a result`));
-    });
-    child.send(task);
-  });
+  return runLoadWorker(worker, task);
 }
 
 /** Throws unless the run completed without a failure, so no error is ever timed as a token. */
