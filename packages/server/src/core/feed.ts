@@ -11,6 +11,26 @@ import type { Store } from './ports.js';
 
 export type FeedListener = (events: readonly LogEvent[]) => void;
 
+/**
+ * Hands `apply` every event logged since `since`, in position order, a page at a time: how a
+ * follower that only cares about recent events (revoked jtis, say) primes itself at start,
+ * before the feed brings it the rest.
+ */
+export async function replayEventsSince(
+  store: Pick<Store, 'eventPositionBefore' | 'readEvents'>,
+  since: Date,
+  apply: FeedListener,
+  pageSize = 500,
+): Promise<void> {
+  let after = await store.eventPositionBefore(since);
+  for (;;) {
+    const page = await store.readEvents(after, pageSize);
+    apply(page);
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]?.position ?? after;
+  }
+}
+
 export interface EventFeedOptions {
   store: Pick<Store, 'readEvents' | 'lastEventPosition' | 'watchEvents'>;
   /** Commits of this process wake the feed at once. */

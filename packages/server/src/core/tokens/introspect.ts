@@ -11,7 +11,7 @@
  * changes it. A read racing an event never installs what it read (generation counters).
  */
 import type { EventBus } from '../events.js';
-import type { EventFeed } from '../feed.js';
+import { type EventFeed, replayEventsSince } from '../feed.js';
 import type { KeyRing } from '../keys/keyring.js';
 import type { LogEvent, User, UserAccess } from '../model.js';
 import type { RefreshTokenSettings } from '../oauth/refresh/settings.js';
@@ -120,13 +120,9 @@ export class Introspector {
     this.#stops.push(feed.subscribe((events) => this.#apply(events)));
     if (bus) this.#stops.push(bus.subscribe((events) => this.#apply(events)));
     const { store, clock, maxTokenLifetimeMs } = this.#o;
-    let after = await store.eventPositionBefore(new Date(clock.now().getTime() - maxTokenLifetimeMs));
-    for (;;) {
-      const page = await store.readEvents(after, 500);
-      this.#apply(page);
-      if (page.length < 500) break;
-      after = page[page.length - 1]?.position ?? after;
-    }
+    await replayEventsSince(store, new Date(clock.now().getTime() - maxTokenLifetimeMs), (events) =>
+      this.#apply(events),
+    );
     const sweep = setInterval(() => this.#sweep(), 60_000);
     sweep.unref();
     this.#stops.push(() => clearInterval(sweep));

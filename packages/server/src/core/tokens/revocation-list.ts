@@ -5,7 +5,7 @@
  * start, and bounded: an id is forgotten once its token has expired.
  */
 import type { EventBus } from '../events.js';
-import type { EventFeed } from '../feed.js';
+import { type EventFeed, replayEventsSince } from '../feed.js';
 import type { LogEvent } from '../model.js';
 import type { Clock, Queries } from '../ports.js';
 
@@ -29,13 +29,9 @@ export class RevocationList {
   ) {
     feed.subscribe((events) => this.#apply(events));
     bus?.subscribe((events) => this.#apply(events));
-    let after = await store.eventPositionBefore(new Date(this.#clock.now().getTime() - windowMs));
-    for (;;) {
-      const page = await store.readEvents(after, 500);
-      this.#apply(page);
-      if (page.length < 500) break;
-      after = page[page.length - 1]?.position ?? after;
-    }
+    await replayEventsSince(store, new Date(this.#clock.now().getTime() - windowMs), (events) =>
+      this.#apply(events),
+    );
     const sweep = setInterval(() => this.#sweep(), 60_000);
     sweep.unref();
     return () => clearInterval(sweep);
