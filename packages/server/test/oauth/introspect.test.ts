@@ -5,18 +5,17 @@
  * refresh tokens; scope-narrowed tokens stay narrowed.
  */
 
-import { createLiveOverlay, createVerifier, type LiveOverlay, type Verifier } from '@tessera/verify';
+import type { Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { issueUserToken } from '../../src/core/tokens/user-token.js';
 import { describeDialects } from '../support/stores.js';
-import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
+import { API, ISSUER, liveVerifier, oauthError, startWorld, type World } from './refresh-support.js';
 
 describeDialects('token introspection', (dialect) => {
   let w: World;
   let spa: oidc.Configuration;
   let rs: oidc.Configuration;
-  let live: LiveOverlay;
   let verifier: Verifier;
   beforeAll(async () => {
     w = await startWorld(dialect);
@@ -27,15 +26,7 @@ describeDialects('token introspection', (dialect) => {
       roles: ['introspector'],
     });
     rs = w.configFor(api.client.clientId, oidc.ClientSecretPost(api.secret));
-    live = createLiveOverlay({ eventsUri: `${w.url}/v1/events`, token: () => w.t.adminToken() });
-    verifier = createVerifier({
-      issuer: ISSUER,
-      audience: API,
-      jwksUri: `${w.url}/.well-known/jwks.json`,
-      clockTolerance: 5,
-      live: { overlay: live },
-    });
-    await live.ready();
+    verifier = await liveVerifier(w);
   });
   afterAll(async () => {
     verifier?.close();

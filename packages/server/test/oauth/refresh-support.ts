@@ -5,6 +5,7 @@
  * client. Refresh-token families are started through issueRefreshToken, the contract the
  * authorization_code and device_code grants call.
  */
+import { createLiveOverlay, createVerifier, type Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
 import { createClient } from '../../src/core/clients/service.js';
 import type { Client, GrantType } from '../../src/core/model.js';
@@ -134,4 +135,21 @@ export async function oauthError(promise: Promise<unknown>): Promise<string> {
     return e.error ?? e.cause?.error ?? e.code ?? String(err);
   }
   throw new Error('expected the request to fail');
+}
+
+/**
+ * A verifier for the world's API audience as a resource server runs one: keys from the JWKS,
+ * the live overlay following /v1/events, ready when it returns. `close()` stops both.
+ */
+export async function liveVerifier(w: World): Promise<Verifier> {
+  const live = createLiveOverlay({ eventsUri: `${w.url}/v1/events`, token: () => w.t.adminToken() });
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: API,
+    jwksUri: `${w.url}/.well-known/jwks.json`,
+    clockTolerance: 5,
+    live: { overlay: live },
+  });
+  await live.ready();
+  return verifier;
 }

@@ -5,29 +5,20 @@
  * revoke it; invalid tokens answer 200.
  */
 
-import { createLiveOverlay, createVerifier, type LiveOverlay, type Verifier } from '@tessera/verify';
+import type { Verifier } from '@tessera/verify';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDialects } from '../support/stores.js';
-import { API, ISSUER, oauthError, startWorld, type World } from './refresh-support.js';
+import { ISSUER, liveVerifier, oauthError, startWorld, type World } from './refresh-support.js';
 
 describeDialects('token revocation', (dialect) => {
   let w: World;
   let spa: oidc.Configuration;
-  let live: LiveOverlay;
   let verifier: Verifier;
   beforeAll(async () => {
     w = await startWorld(dialect);
     spa = w.configFor(w.spa.clientId, oidc.None());
-    live = createLiveOverlay({ eventsUri: `${w.url}/v1/events`, token: () => w.t.adminToken() });
-    verifier = createVerifier({
-      issuer: ISSUER,
-      audience: API,
-      jwksUri: `${w.url}/.well-known/jwks.json`,
-      clockTolerance: 5,
-      live: { overlay: live },
-    });
-    await live.ready();
+    verifier = await liveVerifier(w);
   });
   afterAll(async () => {
     verifier?.close();
