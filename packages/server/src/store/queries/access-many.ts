@@ -8,8 +8,8 @@ import type { LogEvent, NewLogEvent, UserAccess } from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import type { StoreDialect } from '../schema.js';
 import { insertRows } from './insert-rows.js';
-import { EVENTS_CHANNEL } from './journal.js';
-import { type Db, fromFlag, sortedUnique, toMillis } from './shared.js';
+import { EVENTS_CHANNEL, eventRow } from './journal.js';
+import { type Db, fromFlag, sortedUnique } from './shared.js';
 
 type ManyQueries = Pick<Queries, 'bumpAvers' | 'usersAccess' | 'insertEvents'>;
 
@@ -53,14 +53,7 @@ export function accessManyQueries(db: Db, dialect: StoreDialect): ManyQueries {
       const rows = await insertRows(
         db,
         'events',
-        events.map((event) => ({
-          type: event.type,
-          subject_type: event.subjectType,
-          subject_id: event.subjectId,
-          subject_version: event.subjectVersion,
-          data: JSON.stringify(event.data),
-          at: toMillis(at),
-        })),
+        events.map((event) => eventRow(event, at)),
         'position',
       );
       // Positions are handed out in VALUES order (under the journal lock, one statement after

@@ -1,5 +1,12 @@
 import { type Selectable, sql } from 'kysely';
-import type { ActorType, AuditEntry, EventType, LogEvent, NewAuditEntry } from '../../core/model.js';
+import type {
+  ActorType,
+  AuditEntry,
+  EventType,
+  LogEvent,
+  NewAuditEntry,
+  NewLogEvent,
+} from '../../core/model.js';
 import type { Queries } from '../../core/ports.js';
 import { mapErrors } from '../errors.js';
 import type { AuditLogTable, EventsTable, StoreDialect } from '../schema.js';
@@ -90,14 +97,7 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
     async insertEvent(event, at) {
       const row = await db
         .insertInto('events')
-        .values({
-          type: event.type,
-          subject_type: event.subjectType,
-          subject_id: event.subjectId,
-          subject_version: event.subjectVersion,
-          data: JSON.stringify(event.data),
-          at: toMillis(at),
-        })
+        .values(eventRow(event, at))
         .returning('position')
         .executeTakeFirstOrThrow();
       if (dialect === 'postgres') {
@@ -161,6 +161,18 @@ export function journalQueries(db: Db, dialect: StoreDialect): JournalQueries {
 function checkLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new TypeError(`limit must be a positive integer, got ${limit}`);
+}
+
+/** The row of a new event (its position is the database's). */
+export function eventRow(event: NewLogEvent, at: Date) {
+  return {
+    type: event.type,
+    subject_type: event.subjectType,
+    subject_id: event.subjectId,
+    subject_version: event.subjectVersion,
+    data: JSON.stringify(event.data),
+    at: toMillis(at),
+  };
 }
 
 function auditRow(entry: NewAuditEntry) {
